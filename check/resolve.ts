@@ -1,0 +1,98 @@
+/**
+ * From names to a runnable model: a scenario, one of its variants, parameter overrides and an
+ * optional invariant, each checked, with errors that name what was wrong and what is allowed.
+ */
+import type { Sometimes } from '../explorer/index.ts';
+import { INVARIANTS, type ClockInvariant } from '../invariants/index.ts';
+import { buildModel, type ClockModel } from '../model/buildModel.ts';
+import type { ClockConfig } from '../model/config.ts';
+import {
+  ParamError,
+  resolveParams,
+  SCENARIOS,
+  scenarioNamed,
+  variantNamed,
+  type ParamValues,
+  type Scenario,
+  type VariantSpec,
+} from '../model/scenarios/index.ts';
+import type { ClockState } from '../model/state.ts';
+import { InputError } from './inputError.ts';
+
+export interface Target {
+  readonly scenario: Scenario;
+  readonly variant: VariantSpec;
+  readonly params: ParamValues;
+  readonly invariants: readonly ClockInvariant[];
+  readonly config: ClockConfig;
+  readonly model: ClockModel;
+}
+
+export function findScenario(name: string): Scenario {
+  const scenario = scenarioNamed(name);
+  if (scenario === undefined) {
+    throw new InputError(
+      `unknown scenario '${name}' (scenarios: ${SCENARIOS.map((s) => s.name).join(', ')})`,
+    );
+  }
+  return scenario;
+}
+
+export function findVariant(scenario: Scenario, name: string): VariantSpec {
+  const variant = variantNamed(scenario, name);
+  if (variant === undefined) {
+    const known = scenario.variants.map((v) => v.name).join(', ');
+    throw new InputError(`scenario ${scenario.name} has no variant '${name}' (variants: ${known})`);
+  }
+  return variant;
+}
+
+export function findParams(
+  scenario: Scenario,
+  overrides: readonly string[] | Readonly<Record<string, number | boolean | string>>,
+): ParamValues {
+  try {
+    return resolveParams(scenario, overrides);
+  } catch (e) {
+    if (e instanceof ParamError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/** The scenario's invariants, or just the one named (which must be one the scenario checks). */
+export function findInvariants(scenario: Scenario, only?: string): ClockInvariant[] {
+  const names = only === undefined ? scenario.invariants : [only];
+  if (only !== undefined && !scenario.invariants.includes(only)) {
+    throw new InputError(
+      `scenario ${scenario.name} does not check invariant '${only}' (it checks: ${scenario.invariants.join(', ')})`,
+    );
+  }
+  return names.map((name) => {
+    const inv = INVARIANTS.find((i) => i.name === name);
+    if (inv === undefined)
+      throw new Error(`scenario ${scenario.name} names unknown invariant ${name}`);
+    return inv;
+  });
+}
+
+export function resolveTarget(options: {
+  readonly scenario: string;
+  readonly variant: string;
+  readonly params?: readonly string[] | Readonly<Record<string, number | boolean | string>>;
+  readonly invariant?: string;
+}): Target {
+  const scenario = findScenario(options.scenario);
+  const variant = findVariant(scenario, options.variant);
+  const params = findParams(scenario, options.params ?? []);
+  const invariants = findInvariants(scenario, options.invariant);
+  const config = scenario.configure(params, variant);
+  const sometimes: readonly Sometimes<ClockState>[] = scenario.sometimes;
+  return {
+    scenario,
+    variant,
+    params,
+    invariants,
+    config,
+    model: buildModel(config, invariants, sometimes),
+  };
+}

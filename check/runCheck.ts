@@ -1,0 +1,63 @@
+/**
+ * Checking one (scenario, variant): explore the model within the bounds and keep the result as
+ * data, with what is needed to write each violation as a counterexample file.
+ */
+import { performance } from 'node:perf_hooks';
+import { explore, type ExploreResult, type Progress, type Violation } from '../explorer/index.ts';
+import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
+import { serializeTrace } from '../counterexamples/traceFile.ts';
+import type { ClockAction } from '../model/actions.ts';
+import type { ClockState } from '../model/state.ts';
+import type { Target } from './resolve.ts';
+
+export interface Bounds {
+  readonly maxDepth?: number;
+  readonly maxStates?: number;
+  readonly maxTimeMs?: number;
+  readonly exact?: boolean;
+  readonly stopOnViolation?: boolean;
+}
+
+export type ClockResult = ExploreResult<ClockState, ClockAction>;
+export type ClockViolation = Violation<ClockState, ClockAction>;
+
+export interface CheckRun {
+  readonly target: Target;
+  readonly bounds: Bounds;
+  readonly result: ClockResult;
+}
+
+export function runCheck(
+  target: Target,
+  bounds: Bounds = {},
+  onProgress?: (p: Progress) => void,
+): CheckRun {
+  const result = explore(target.model, {
+    ...bounds,
+    clock: () => performance.now(),
+    ...(onProgress === undefined ? {} : { onProgress, progressEvery: 16384 }),
+  });
+  return { target, bounds, result };
+}
+
+/** The counterexample file's text for one violation of a run. */
+export function counterexampleText(target: Target, violation: ClockViolation): string {
+  return serializeTrace(
+    {
+      toolVersion: toolVersion(),
+      scenario: target.scenario.name,
+      variant: target.variant.name,
+      params: target.params,
+      invariant: violation.invariant,
+      message: violation.message,
+      modelHash: modelHash(),
+    },
+    violation.trace.states,
+    violation.trace.actions,
+  );
+}
+
+/** The conventional path of a counterexample: `<scenario>/<variant>.<invariant>.itf.json`. */
+export function counterexampleName(target: Target, invariant: string): string {
+  return `${target.scenario.name}/${target.variant.name}.${invariant}.itf.json`;
+}

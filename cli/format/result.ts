@@ -1,0 +1,50 @@
+/** A check run as text: what was explored, how completely, and each invariant's verdict. */
+import type { CheckRun } from '../../check/runCheck.ts';
+import type { Style } from '../style.ts';
+
+export function formatNumber(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+export function completeness(run: CheckRun): string {
+  const r = run.result;
+  if (r.complete) return 'complete';
+  const why = {
+    depth: 'the depth limit',
+    states: 'the state limit',
+    time: 'the time limit',
+    memory: 'the memory limit',
+    'first-violation': 'stopping at the first violation',
+  } as const;
+  return r.truncatedBy === undefined ? 'stopped by an error' : `truncated by ${why[r.truncatedBy]}`;
+}
+
+export function formatRunHeader(run: CheckRun, style: Style): string {
+  const { target, result: r } = run;
+  const params = Object.entries(target.params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+  const collision =
+    r.mode === 'exact'
+      ? 'exact state storage'
+      : `fingerprint collision probability ${r.stats.collisionProbability.toExponential(1)}`;
+  const lines = [
+    `${style.bold(`${target.scenario.name} / ${target.variant.name}`)}: ${target.variant.description}`,
+    `  parameters: ${params}`,
+    `  explored ${formatNumber(r.stats.distinctStates)} states, ${formatNumber(r.stats.transitions)} transitions, ` +
+      `max depth ${r.stats.maxDepth}: ${completeness(run)} (${collision}) in ${formatSeconds(r.stats.elapsedMs)}`,
+  ];
+  if (r.sometimes.length > 0) {
+    const parts = r.sometimes.map((s) =>
+      s.reached
+        ? `${s.name} at depth ${s.depth}`
+        : style.yellow(`${s.name} never reached (vacuous)`),
+    );
+    lines.push(`  sometimes: ${parts.join('; ')}`);
+  }
+  return lines.join('\n');
+}

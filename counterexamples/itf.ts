@@ -1,0 +1,106 @@
+/**
+ * Values in the Informal Trace Format (ITF, as Apalache and Quint write it): every integer is
+ * `{"#bigint": "..."}`, booleans and strings are themselves, arrays are lists, objects are
+ * records. `toItf` converts a model state; `checkItfValue` validates a value read from a file,
+ * accepting only what this tool writes.
+ */
+
+export type ItfValue =
+  | boolean
+  | string
+  | { readonly '#bigint': string }
+  | readonly ItfValue[]
+  | { readonly [key: string]: ItfValue };
+
+export function toItf(value: unknown, path = 'state'): ItfValue {
+  if (typeof value === 'bigint') return { '#bigint': value.toString() };
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value))
+      throw new Error(`${path}: ${value} is not an integer; ITF states hold integers only`);
+    return { '#bigint': value.toString() };
+  }
+  if (typeof value === 'boolean' || typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((v, i) => toItf(v, `${path}[${i}]`));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toItf(v, `${path}.${k}`)]));
+  }
+  throw new Error(`${path}: ${String(value)} has no ITF form`);
+}
+
+export function isBigintValue(v: unknown): v is { '#bigint': string } {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 1 &&
+    '#bigint' in v
+  );
+}
+
+/** Undefined if `value` is an ITF value of the kinds this tool writes; else where and what is wrong. */
+export function checkItfValue(value: unknown, path: string): string | undefined {
+  if (typeof value === 'boolean' || typeof value === 'string') return undefined;
+  if (typeof value === 'number')
+    return `${path}: the integer ${value} must be written {"#bigint": "${value}"}`;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const problem = checkItfValue(v, `${path}[${i}]`);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    if ('#bigint' in value) {
+      const digits = (value as { '#bigint': unknown })['#bigint'];
+      if (
+        Object.keys(value).length !== 1 ||
+        typeof digits !== 'string' ||
+        !/^-?\d+$/.test(digits)
+      ) {
+        return `${path}: expected {"#bigint": "<decimal digits>"}`;
+      }
+      return undefined;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (k.startsWith('#'))
+        return `${path}.${k}: ITF construct ${k} is not used by clockcheck traces`;
+      const problem = checkItfValue(v, `${path}.${k}`);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+  return `${path}: ${value === null ? 'null' : typeof value} is not an ITF value`;
+}
+
+/** Text for one value, for messages and views: integers as digits, records as {a: 1, ...}. */
+export function showItf(v: ItfValue): string {
+  if (isBigintValue(v)) return v['#bigint'];
+  if (typeof v === 'boolean' || typeof v === 'string') return String(v);
+  if (Array.isArray(v)) return `[${v.map(showItf).join(', ')}]`;
+  return `{${Object.entries(v as Record<string, ItfValue>)
+    .map(([k, x]) => `${k}: ${showItf(x)}`)
+    .join(', ')}}`;
+}
+
+/** Every leaf of a value, as [path, value] pairs with paths like `tasks[0].lastRead.value`. */
+export function leaves(v: ItfValue, path = ''): [string, ItfValue][] {
+  if (isBigintValue(v) || typeof v === 'boolean' || typeof v === 'string') return [[path, v]];
+  if (Array.isArray(v)) return v.flatMap((x, i) => leaves(x, `${path}[${i}]`));
+  return Object.entries(v as Record<string, ItfValue>).flatMap(([k, x]) =>
+    leaves(x, path === '' ? k : `${path}.${k}`),
+  );
+}
+
+/** The leaves that differ between two values of the same shape: [path, before, after]. */
+export function diffItf(before: ItfValue, after: ItfValue): [string, string, string][] {
+  const old = new Map(leaves(before).map(([p, v]) => [p, showItf(v)]));
+  const changes: [string, string, string][] = [];
+  for (const [p, v] of leaves(after)) {
+    const was = old.get(p);
+    const now = showItf(v);
+    if (was !== now) changes.push([p, was ?? '(absent)', now]);
+    old.delete(p);
+  }
+  for (const [p, was] of old) changes.push([p, was, '(absent)']);
+  return changes;
+}

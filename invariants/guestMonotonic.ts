@@ -1,0 +1,24 @@
+/**
+ * guest-monotonic: every value a guest task reads is >= the previous value that task read,
+ * whichever vCPU either read ran on. Checked on the task's last two completed reads, so a single
+ * backwards step is caught in the state right after the read that took it.
+ */
+import type { ClockInvariant } from './invariant.ts';
+
+export const guestMonotonic: ClockInvariant = {
+  name: 'guest-monotonic',
+  meaning: 'every value a guest task reads is >= the previous value that task read, on any vCPU',
+  when: 'always',
+  check: (s) => {
+    for (const [i, t] of s.tasks.entries()) {
+      const { prevRead: prev, lastRead: last } = t;
+      if (prev.valid && last.valid && last.value < prev.value) {
+        return (
+          `task ${i} read ${last.value} on vCPU${last.vcpu} at t=${last.at}ns after reading ${prev.value} ` +
+          `on vCPU${prev.vcpu} at t=${prev.at}ns: time went backwards by ${prev.value - last.value} ns`
+        );
+      }
+    }
+    return undefined;
+  },
+};

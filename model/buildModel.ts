@@ -1,0 +1,33 @@
+/**
+ * Turns a configuration into the explorer's Model: the clock model's init, actions, next and
+ * encoding, with the chosen invariants bound to the configuration.
+ */
+import type { Model, Sometimes } from '../explorer/index.ts';
+import type { ClockInvariant } from '../invariants/index.ts';
+import type { ClockAction } from './actions.ts';
+import type { ClockConfig } from './config.ts';
+import { encodeState } from './encode.ts';
+import { initialState } from './initialState.ts';
+import { enabledActions, nextState } from './next.ts';
+import type { ClockState } from './state.ts';
+
+export type ClockModel = Model<ClockState, ClockAction>;
+
+export function buildModel(
+  cfg: ClockConfig,
+  invariants: readonly ClockInvariant[],
+  sometimes: readonly Sometimes<ClockState>[] = [],
+): ClockModel {
+  return {
+    init: () => [initialState(cfg)],
+    actions: (s) => enabledActions(s, cfg),
+    next: (s, a) => nextState(s, a, cfg),
+    invariants: invariants.map((inv) => ({
+      name: inv.name,
+      when: inv.when,
+      check: (s: ClockState) => inv.check(s, cfg),
+    })),
+    sometimes,
+    encode: encodeState,
+  };
+}

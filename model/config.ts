@@ -1,0 +1,67 @@
+/**
+ * The fixed configuration of one model run: topology, rates, bounds, which transitions are in play
+ * and which policies the variant under test uses. A scenario builds it from its parameters and the
+ * chosen variant; it never changes during a run, so it is not part of the state.
+ */
+import type { ActionKind } from './actions.ts';
+import type { Policies } from './policies/index.ts';
+
+export interface PcpuConfig {
+  /** The pCPU's real TSC rate. When it differs from `tscKhz`, nobody in the model notices. */
+  readonly tscHz: bigint;
+  /** The pCPU's TSC value at real time 0. */
+  readonly tscOffset: bigint;
+}
+
+export interface Limits {
+  readonly readsPerTask: number;
+  readonly taskMigrations: number;
+  readonly vcpuMigrations: number;
+  readonly ntpChanges: number;
+  /** Masterclock updates from the non-periodic triggers (hotplug, Xen shared info). */
+  readonly masterclockTriggers: number;
+  /** Host pvclock page rewrites not requested by anything else (a periodic kvmclock update). */
+  readonly pvclockWrites: number;
+  readonly timersPerVcpu: number;
+}
+
+export interface ClockConfig {
+  readonly pcpus: readonly PcpuConfig[];
+  /** Initial pCPU of each vCPU. */
+  readonly vcpus: readonly { readonly pcpu: number }[];
+  /** Initial vCPU of each guest task. */
+  readonly tasks: readonly { readonly vcpu: number }[];
+  /** The TSC frequency the host and KVM believe, in kHz: every conversion uses it. */
+  readonly tscKhz: bigint;
+  /** Host CLOCK_MONOTONIC and MONOTONIC_RAW at real time 0. */
+  readonly bootNs: bigint;
+  readonly horizonNs: number;
+  /** Time may advance by any of these (besides jumping to the next scheduled instant). */
+  readonly gapsNs: readonly number[];
+  /** Period of the host tick on a busy pCPU (0: ticks are not modelled). */
+  readonly tickNs: number;
+  /** The transitions this scenario has; the others are never enabled. */
+  readonly transitions: ReadonlySet<ActionKind>;
+  readonly limits: Limits;
+  /** Guest clock reads take several steps (version, fields, TSC, version again) instead of one. */
+  readonly splitReads: boolean;
+  /** pvclock pages carry PVCLOCK_TSC_STABLE_BIT. */
+  readonly stableBit: boolean;
+  /** KVM starts with the masterclock in use (all pages anchored at one snapshot). */
+  readonly useMasterClock: boolean;
+  /** The NTP mult adjustments that may be requested. */
+  readonly ntpAdjs: readonly number[];
+  /** How far ahead of the guest TSC a guest may program its TSC deadline, in cycles. */
+  readonly timerCycles: readonly number[];
+  /** Period of periodic masterclock updates (0: none). */
+  readonly masterclockPeriodNs: number;
+  /** Invariant bounds: allowed timer lateness, kvmclock step per update and drift from RAW (ns). */
+  readonly latenessBoundNs: number;
+  readonly stepBoundNs: bigint;
+  readonly driftBoundNs: bigint;
+  /** arm64: the counter value saved before the migration, restored into every vCPU. */
+  readonly savedCounter: bigint;
+  /** arm64: how long after the start restores may still happen (0: all at the same instant). */
+  readonly restoreWindowNs: number;
+  readonly policies: Policies;
+}

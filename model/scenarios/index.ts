@@ -1,0 +1,16 @@
+/** The scenario catalogue. */
+import type { Scenario, VariantSpec } from './scenario.ts';
+import { unsyncedTsc } from './unsyncedTsc.ts';
+
+export * from './scenario.ts';
+export { resolveParams, defaultParams, ParamError } from './params.ts';
+
+export const SCENARIOS: readonly Scenario[] = [unsyncedTsc];
+
+export function scenarioNamed(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}
+
+export function variantNamed(scenario: Scenario, name: string): VariantSpec | undefined {
+  return scenario.variants.find((v) => v.name === name);
+}

@@ -1,0 +1,68 @@
+/**
+ * What a scenario is: a configuration of the model built from named parameters, the variants (the
+ * policies under test) with the verdict each must produce per invariant, and the invariants and
+ * `sometimes` properties it checks.
+ */
+import type { Sometimes } from '../../explorer/index.ts';
+import type { ClockConfig } from '../config.ts';
+import type { PolicyNames } from '../policies/index.ts';
+import type { ClockState } from '../state.ts';
+
+export interface IntegerParam {
+  readonly name: string;
+  readonly meaning: string;
+  readonly type: 'integer';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface BooleanParam {
+  readonly name: string;
+  readonly meaning: string;
+  readonly type: 'boolean';
+  readonly default: boolean;
+}
+
+export type ParamSpec = IntegerParam | BooleanParam;
+export type ParamValues = Readonly<Record<string, number | boolean>>;
+
+export type Verdict = 'holds' | 'violated';
+
+export interface VariantSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly policies: Partial<PolicyNames>;
+  /** Variant-specific settings that are not policies (e.g. whether pages carry the stable bit). */
+  readonly settings?: Readonly<Record<string, number | boolean>>;
+  /** The verdict each checked invariant must have with default parameters. */
+  readonly expected: Readonly<Record<string, Verdict>>;
+}
+
+export interface Scenario {
+  readonly name: string;
+  /** One line. */
+  readonly title: string;
+  /** The source discussion, by title. */
+  readonly source: string;
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  readonly variants: readonly VariantSpec[];
+  /** Names of the invariants checked. */
+  readonly invariants: readonly string[];
+  readonly sometimes: readonly Sometimes<ClockState>[];
+  readonly configure: (params: ParamValues, variant: VariantSpec) => ClockConfig;
+}
+
+/** An integer parameter's value (the scenario's parameters are validated before configure runs). */
+export function int(params: ParamValues, name: string): number {
+  const v = params[name];
+  if (typeof v !== 'number') throw new Error(`parameter ${name} is not an integer`);
+  return v;
+}
+
+export function bool(params: ParamValues, name: string): boolean {
+  const v = params[name];
+  if (typeof v !== 'boolean') throw new Error(`parameter ${name} is not a boolean`);
+  return v;
+}

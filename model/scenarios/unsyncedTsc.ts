@@ -1,0 +1,146 @@
+/**
+ * unsynced-tsc (seed 003, Graf, "Making an unstable clock source (reasonably) stable", 2010).
+ *
+ * Two pCPUs whose TSCs run at different rates (pCPU0 faster by `tscSkewPpm`), and KVM none the
+ * wiser: both are believed to run at the nominal 2.5 GHz. Each vCPU is pinned to its own pCPU and
+ * its pvclock page was written at time 0 from that pCPU's TSC. One guest task reads kvmclock and
+ * migrates between the vCPUs. On the fast pCPU kvmclock runs ahead, so a read there followed by a
+ * read on the other vCPU goes backwards, unless the guest clamps every read to the largest value
+ * returned so far (last_value).
+ */
+import type { ClockConfig } from '../config.ts';
+import { resolvePolicies } from '../policies/index.ts';
+import { bool, int, type Scenario } from './scenario.ts';
+
+const NOMINAL_KHZ = 2_500_000n;
+
+export const unsyncedTsc: Scenario = {
+  name: 'unsynced-tsc',
+  title: 'per-vCPU pvclock on pCPUs whose TSCs run at different rates',
+  source: 'Making an unstable clock source (reasonably) stable (Graf, 2010)',
+  description:
+    'Two pCPUs, pCPU0 faster than nominal by tscSkewPpm and pCPU1 exactly nominal (2.5 GHz), both believed ' +
+    'nominal by KVM; vCPUn pinned to pCPUn with its own pvclock page written at time 0; one task that reads ' +
+    'kvmclock (pvclock arithmetic, u64) and migrates between vCPUs. 100 ppm exaggerates real skew so that it ' +
+    'shows within a millisecond.',
+  params: [
+    {
+      name: 'tscSkewPpm',
+      meaning:
+        "how much faster pCPU0's TSC runs than nominal (ppm); 0 switches the bug's cause off",
+      type: 'integer',
+      default: 100,
+      min: 0,
+      max: 10_000,
+    },
+    {
+      name: 'horizonNs',
+      meaning: 'real time explored (ns)',
+      type: 'integer',
+      default: 2_000_000,
+      min: 1,
+      max: 1_000_000_000_000,
+    },
+    {
+      name: 'gapNs',
+      meaning: 'time advances in steps of this many ns',
+      type: 'integer',
+      default: 1_000_000,
+      min: 1,
+      max: 1_000_000_000_000,
+    },
+    {
+      name: 'reads',
+      meaning: 'clock reads the task may do',
+      type: 'integer',
+      default: 3,
+      min: 0,
+      max: 8,
+    },
+    {
+      name: 'migrations',
+      meaning: 'times the task may migrate to the other vCPU',
+      type: 'integer',
+      default: 2,
+      min: 0,
+      max: 8,
+    },
+    {
+      name: 'splitReads',
+      meaning: 'reads take four steps (version, fields, tsc, check) instead of one',
+      type: 'boolean',
+      default: false,
+    },
+  ],
+  variants: [
+    {
+      name: 'no-clamp',
+      description: 'per-vCPU pvclock and no global clamp: each read returns what its vCPU computes',
+      policies: { readClamp: 'none' },
+      expected: { 'guest-monotonic': 'violated' },
+    },
+    {
+      name: 'global-clamp',
+      description: 'the last_value clamp: never return less than the largest value returned so far',
+      policies: { readClamp: 'last-value' },
+      expected: { 'guest-monotonic': 'holds' },
+    },
+    {
+      name: 'stable-bit-with-skew',
+      description:
+        'pages carry PVCLOCK_TSC_STABLE_BIT, so the kernel skips the clamp; the skew goes undetected',
+      policies: { readClamp: 'last-value-unless-stable' },
+      settings: { stableBit: true },
+      expected: { 'guest-monotonic': 'violated' },
+    },
+  ],
+  invariants: ['guest-monotonic'],
+  sometimes: [
+    { name: 'task-migrated', check: (s) => s.tasks.some((t) => t.migrations > 0) },
+    {
+      name: 'read-on-each-vcpu',
+      check: (s) => s.tasks.some((t) => t.prevRead.valid && t.prevRead.vcpu !== t.lastRead.vcpu),
+    },
+  ],
+  configure: (params, variant): ClockConfig => {
+    const nominalHz = NOMINAL_KHZ * 1000n;
+    return {
+      pcpus: [
+        {
+          tscHz: nominalHz + (nominalHz * BigInt(int(params, 'tscSkewPpm'))) / 1_000_000n,
+          tscOffset: 0n,
+        },
+        { tscHz: nominalHz, tscOffset: 0n },
+      ],
+      vcpus: [{ pcpu: 0 }, { pcpu: 1 }],
+      tasks: [{ vcpu: 0 }],
+      tscKhz: NOMINAL_KHZ,
+      bootNs: 1_000_000_000n,
+      horizonNs: int(params, 'horizonNs'),
+      gapsNs: [int(params, 'gapNs')],
+      tickNs: 0,
+      transitions: new Set(['timeAdvance', 'guestRead', 'taskMigrate']),
+      limits: {
+        readsPerTask: int(params, 'reads'),
+        taskMigrations: int(params, 'migrations'),
+        vcpuMigrations: 0,
+        ntpChanges: 0,
+        masterclockTriggers: 0,
+        pvclockWrites: 0,
+        timersPerVcpu: 0,
+      },
+      splitReads: bool(params, 'splitReads'),
+      stableBit: variant.settings?.['stableBit'] === true,
+      useMasterClock: false,
+      ntpAdjs: [],
+      timerCycles: [],
+      masterclockPeriodNs: 0,
+      latenessBoundNs: 0,
+      stepBoundNs: 0n,
+      driftBoundNs: 0n,
+      savedCounter: 0n,
+      restoreWindowNs: 0,
+      policies: resolvePolicies(variant.policies),
+    };
+  },
+};

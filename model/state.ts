@@ -1,0 +1,158 @@
+/**
+ * The state of the whole modelled system: one immutable value. Every field is an integer, a
+ * boolean or an array/record of those, so a state can be encoded, compared and written to a trace
+ * file without loss. 64-bit quantities (TSC values, nanoseconds since boot, fixed-point
+ * intermediates) are bigints; small counts, indexes and real time are numbers.
+ *
+ * Optional things are never null: a record says whether it is in use (`armed`, `active`, ...) and
+ * keeps zeros otherwise, so every state of a scenario has the same shape.
+ */
+import type { Pvti } from './arith/index.ts';
+import type { TkClock } from './arith/index.ts';
+
+export interface ClockState {
+  /** Real time in ns since the start of the run; advances only by the timeAdvance transition. */
+  readonly now: number;
+  readonly host: HostState;
+  readonly pcpus: readonly PcpuState[];
+  readonly kvm: KvmState;
+  readonly vcpus: readonly VcpuState[];
+  readonly tasks: readonly TaskState[];
+  readonly guest: GuestState;
+}
+
+export interface HostState {
+  /** CLOCK_MONOTONIC: NTP may change its mult. */
+  readonly mono: TkClock;
+  /** CLOCK_MONOTONIC_RAW: its mult never changes. */
+  readonly raw: TkClock;
+  /** A requested NTP change of MONOTONIC's mult, applied at the next timekeeping update (0: none). */
+  readonly ntpPendingAdj: number;
+  readonly ntpChanges: number;
+  /** Real time of the last timekeeping update (-1: none yet). */
+  readonly lastUpdateAt: number;
+  /** Both clocks just before and just after the last timekeeping update, for host-monotonic. */
+  readonly lastUpdate: HostClockStep;
+}
+
+export interface HostClockStep {
+  readonly monoBefore: bigint;
+  readonly monoAfter: bigint;
+  readonly rawBefore: bigint;
+  readonly rawAfter: bigint;
+}
+
+export interface PcpuState {
+  /** In NOHZ idle: the tick is stopped and the clockevent is programmed for `wakeAt`. */
+  readonly idle: boolean;
+  /** Real time the clockevent device will fire while idle (-1: nothing programmed). */
+  readonly wakeAt: number;
+}
+
+export interface KvmState {
+  /** The VM-wide snapshot (master_cycle_now, master_kernel_ns) of pvclock_update_vm_gtod_copy. */
+  readonly masterCycleNow: bigint;
+  readonly masterKernelNs: bigint;
+  readonly useMasterClock: boolean;
+  /** How many masterclock updates each trigger has caused (hotplug, xen shared info, periodic). */
+  readonly masterclockUpdates: number;
+  /** Real time of the last masterclock update (-1: none since start). */
+  readonly lastMasterclockUpdateAt: number;
+  /** arm64: whether the per-VM counter offset has been set. */
+  readonly vmOffsetSet: boolean;
+}
+
+export interface VcpuState {
+  readonly pcpu: number;
+  readonly tscOffset: bigint;
+  readonly pvti: Pvti;
+  /** A pvclock page write in progress (multi-step protocols). */
+  readonly pvtiWrite: PvtiWrite;
+  /** KVM_REQ_CLOCK_UPDATE: the page must be rewritten before the vCPU next runs guest code. */
+  readonly clockUpdateRequested: boolean;
+  readonly migrations: number;
+  readonly timer: GuestTimer;
+  /** Guest executed HLT and KVM blocked the vCPU thread. */
+  readonly halted: boolean;
+  /** The vCPU thread was woken (kicked) and must decide whether to run or block again. */
+  readonly kicked: boolean;
+  /** arm64: virtual counter = physical counter - voffset, once restored. */
+  readonly voffset: bigint;
+  readonly counterRestored: boolean;
+}
+
+export interface PvtiWrite {
+  readonly active: boolean;
+  /** Index of the next step of the write protocol. */
+  readonly step: number;
+  /** The page being written. */
+  readonly target: Pvti;
+}
+
+export interface GuestTimer {
+  /** The guest has written a TSC deadline. */
+  readonly programmed: boolean;
+  /** The deadline in guest TSC cycles. */
+  readonly deadline: bigint;
+  /** Real time at which the guest TSC reaches the deadline (for the lateness and lost-timer checks). */
+  readonly deadlineAt: number;
+  readonly hrtimer: HostHrtimer;
+  /** KVM's pending latch: the timer expired and an interrupt is owed to the guest. */
+  readonly pending: boolean;
+  readonly delivered: boolean;
+  /** Guest TSC and real time when the interrupt was injected. */
+  readonly deliveredTsc: bigint;
+  readonly deliveredAt: number;
+}
+
+export interface HostHrtimer {
+  readonly armed: boolean;
+  /** The clock the hrtimer is on. */
+  readonly clock: 'mono' | 'raw';
+  /** Expiry in that clock's nanoseconds. */
+  readonly expires: bigint;
+  /** The CLOCK_MONOTONIC time it is queued for (equal to `expires` for a MONOTONIC timer). */
+  readonly queuedMono: bigint;
+}
+
+export interface TaskState {
+  readonly vcpu: number;
+  readonly read: ReadProgress;
+  readonly reads: number;
+  readonly migrations: number;
+  /** The last two completed reads (count 0, 1 or 2 are valid). */
+  readonly prevRead: ReadRecord;
+  readonly lastRead: ReadRecord;
+}
+
+/** A guest clock read in progress: which step is next and what has been read so far. */
+export interface ReadProgress {
+  readonly active: boolean;
+  readonly step: number;
+  /** The vCPU whose pvclock page is being read (getcpu at the start, or vCPU0). */
+  readonly pageVcpu: number;
+  readonly version: number;
+  readonly fields: Pvti;
+  readonly tsc: bigint;
+  /** The fields were read while a host write had written some of them but not all. */
+  readonly torn: boolean;
+  /** The largest value any read had returned when this one started (for cross-vcpu-order). */
+  readonly floorAtStart: bigint;
+}
+
+export interface ReadRecord {
+  readonly valid: boolean;
+  readonly value: bigint;
+  readonly vcpu: number;
+  readonly at: number;
+  readonly torn: boolean;
+  /** The largest value any read had returned when this read started. */
+  readonly floorAtStart: bigint;
+}
+
+export interface GuestState {
+  /** pvclock's last_value: the largest value returned so far (the global clamp). */
+  readonly lastValue: bigint;
+  /** The largest value returned by any completed read. */
+  readonly maxReturned: bigint;
+}

@@ -1,0 +1,16 @@
+/**
+ * The shape of one transition: which instances of its action are enabled in a state, and what the
+ * action does to a draft of the state (immer). Each file in transitions/ exports one of these.
+ */
+import type { Draft } from 'immer';
+import type { ActionKind, ActionOf } from './actions.ts';
+import type { ClockConfig } from './config.ts';
+import type { ClockState } from './state.ts';
+
+export interface Transition<K extends ActionKind> {
+  readonly kind: K;
+  readonly enabled: (s: ClockState, cfg: ClockConfig) => readonly ActionOf<K>[];
+  readonly apply: (d: Draft<ClockState>, action: ActionOf<K>, cfg: ClockConfig) => void;
+}
+
+export type ClockDraft = Draft<ClockState>;

@@ -1,0 +1,129 @@
+/**
+ * guestRead: a guest task reads kvmclock through its vCPU's pvclock page (pvclock_clocksource_read
+ * in arch/x86/kernel/pvclock.c, and the vDSO's vread_pvclock).
+ *
+ * With split reads, one step per action, so host writes and task migration can interleave:
+ *   version: pick the page (policy readPage: getcpu or vCPU0) and read its version; wait while odd.
+ *   fields:  read tsc_timestamp, system_time, mul, shift, flags (possibly from a half-written page).
+ *   tsc:     rdtsc on the vCPU the task is on now, which may no longer be the page's vCPU.
+ *   check:   re-read the version; if it changed, start again; else compute
+ *            system_time + scale(tsc - tsc_timestamp) and apply the clamp policy (readClamp).
+ * Otherwise the whole read is one step (`whole`), waiting while the version is odd.
+ *
+ * Enabled: a task with a read in progress takes its next step; a task without one may start one
+ * while it has done fewer reads than the scenario allows.
+ * Changes: the task's read progress; on completion its last two reads, the global last_value and
+ * the largest value returned.
+ */
+import { pvclockReadCycles } from '../arith/index.ts';
+import type { ActionOf, ReadStep } from '../actions.ts';
+import { guestTsc } from '../clocks.ts';
+import type { ClockConfig } from '../config.ts';
+import { recordRead } from '../guestReads.ts';
+import type { ClockState } from '../state.ts';
+import type { ClockDraft, Transition } from '../transition.ts';
+
+const SPLIT_STEPS: readonly ReadStep[] = ['version', 'fields', 'tsc', 'check'];
+
+function pageIsPartial(s: ClockState, cfg: ClockConfig, vcpu: number): boolean {
+  const w = s.vcpus[vcpu]!.pvtiWrite;
+  return w.active && w.step > 0 && cfg.policies.pvclockWrite.steps[w.step - 1]!.partialAfter;
+}
+
+function nextStep(s: ClockState, cfg: ClockConfig, task: number): ReadStep | undefined {
+  const t = s.tasks[task]!;
+  if (!t.read.active && t.reads >= cfg.limits.readsPerTask) return undefined;
+  if (!cfg.splitReads) {
+    const page = s.vcpus[cfg.policies.readPage(s, task)]!.pvti;
+    return page.version % 2 === 0 ? 'whole' : undefined;
+  }
+  const step = SPLIT_STEPS[t.read.active ? t.read.step : 0]!;
+  if (step === 'version' && s.vcpus[cfg.policies.readPage(s, task)]!.pvti.version % 2 !== 0)
+    return undefined;
+  return step;
+}
+
+function finish(
+  d: ClockDraft,
+  cfg: ClockConfig,
+  task: number,
+  raw: bigint,
+  flags: number,
+  torn: boolean,
+  floor: bigint,
+): void {
+  const clamped = cfg.policies.readClamp(raw, flags, d.guest.lastValue);
+  d.guest.lastValue = clamped.lastValue;
+  d.tasks[task]!.read.active = false;
+  d.tasks[task]!.read.step = 0;
+  recordRead(d, task, { value: clamped.value, torn, floorAtStart: floor });
+}
+
+export const guestRead: Transition<'guestRead'> = {
+  kind: 'guestRead',
+  enabled: (s, cfg) => {
+    const actions: ActionOf<'guestRead'>[] = [];
+    for (let task = 0; task < s.tasks.length; task++) {
+      const step = nextStep(s, cfg, task);
+      if (step !== undefined) actions.push({ kind: 'guestRead', task, step });
+    }
+    return actions;
+  },
+  apply: (d, { task, step }, cfg) => {
+    const read = d.tasks[task]!.read;
+    switch (step) {
+      case 'whole': {
+        const pageVcpu = cfg.policies.readPage(d, task);
+        const page = d.vcpus[pageVcpu]!.pvti;
+        const value = pvclockReadCycles(page, guestTsc(d, cfg, d.tasks[task]!.vcpu));
+        finish(
+          d,
+          cfg,
+          task,
+          value,
+          page.flags,
+          pageIsPartial(d, cfg, pageVcpu),
+          d.guest.maxReturned,
+        );
+        return;
+      }
+      case 'version': {
+        if (!read.active) {
+          read.active = true;
+          read.floorAtStart = d.guest.maxReturned; // a retry is still the same read
+        }
+        read.pageVcpu = cfg.policies.readPage(d, task);
+        read.version = d.vcpus[read.pageVcpu]!.pvti.version;
+        read.step = 1;
+        return;
+      }
+      case 'fields': {
+        read.fields = { ...d.vcpus[read.pageVcpu]!.pvti };
+        read.torn = pageIsPartial(d, cfg, read.pageVcpu);
+        read.step = 2;
+        return;
+      }
+      case 'tsc': {
+        read.tsc = guestTsc(d, cfg, d.tasks[task]!.vcpu);
+        read.step = 3;
+        return;
+      }
+      case 'check': {
+        if (d.vcpus[read.pageVcpu]!.pvti.version !== read.version) {
+          read.step = 0; // pvclock_read_retry: start over, getcpu included
+          return;
+        }
+        finish(
+          d,
+          cfg,
+          task,
+          pvclockReadCycles(read.fields, read.tsc),
+          read.fields.flags,
+          read.torn,
+          read.floorAtStart,
+        );
+        return;
+      }
+    }
+  },
+};

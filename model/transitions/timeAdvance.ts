@@ -1,0 +1,18 @@
+/**
+ * timeAdvance: real time moves forward, and with it every TSC (each pCPU's counter is a function
+ * of real time and its rate).
+ *
+ * Enabled: for each instant from advanceTargets (the next scheduled event, or now plus one of the
+ * configured gaps), never past the horizon and never past a scheduled event that is due.
+ * Changes: `now`. Abstracts: the passage of time itself (the TSC ticking).
+ */
+import type { Transition } from '../transition.ts';
+import { advanceTargets } from '../schedule.ts';
+
+export const timeAdvance: Transition<'timeAdvance'> = {
+  kind: 'timeAdvance',
+  enabled: (s, cfg) => advanceTargets(s, cfg).map((to) => ({ kind: 'timeAdvance', to })),
+  apply: (d, { to }) => {
+    d.now = to;
+  },
+};

@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '../../cli/bin.mjs');
+
+describe('the clockcheck executable', () => {
+  it('runs a check end to end and sets the exit code', () => {
+    const r = spawnSync(process.execPath, [BIN, 'check', 'unsynced-tsc', '--variant', 'no-clamp'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('guest-monotonic violated at depth 4');
+  });
+
+  it('bad input: one line on stderr, exit 2, no stack trace', () => {
+    const r = spawnSync(process.execPath, [BIN, 'check', 'no-such-scenario'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^clockcheck: unknown scenario 'no-such-scenario' \(scenarios: [^\n]*\)\n$/,
+    );
+    expect(r.stdout).toBe('');
+  });
+});

@@ -1,0 +1,34 @@
+/** Shared test helpers: building a scenario's model, running the CLI in-process. */
+import { resolveTarget, type Target } from '../check/resolve.ts';
+import { main } from '../cli/main.ts';
+
+export function target(
+  scenario: string,
+  variant: string,
+  params: Record<string, number | boolean> = {},
+  invariant?: string,
+): Target {
+  return resolveTarget({
+    scenario,
+    variant,
+    params,
+    ...(invariant === undefined ? {} : { invariant }),
+  });
+}
+
+export interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+export function cli(...argv: string[]): CliRun {
+  let out = '';
+  let err = '';
+  const code = main(argv, {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    isTTY: false,
+  });
+  return { code, out, err };
+}
