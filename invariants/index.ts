@@ -1,10 +1,30 @@
-/** Every invariant the model can check, by name. */
+/** Every invariant the model can check, by name (DESIGN.md section 4). */
+import { crossVcpuOrder } from './crossVcpuOrder.ts';
 import { guestMonotonic } from './guestMonotonic.ts';
+import { hostMonotonic } from './hostMonotonic.ts';
 import type { ClockInvariant } from './invariant.ts';
+import { kvmclockDrift } from './kvmclockDrift.ts';
+import { kvmclockStep } from './kvmclockStep.ts';
+import { noLostTimer } from './noLostTimer.ts';
+import { pvtiConsistent } from './pvtiConsistent.ts';
+import { timerLateness } from './timerLateness.ts';
+import { timerNotEarly } from './timerNotEarly.ts';
+import { vcpuCounterEqual } from './vcpuCounterEqual.ts';
 
 export type { ClockInvariant } from './invariant.ts';
 
-export const INVARIANTS: readonly ClockInvariant[] = [guestMonotonic];
+export const INVARIANTS: readonly ClockInvariant[] = [
+  guestMonotonic,
+  crossVcpuOrder,
+  hostMonotonic,
+  noLostTimer,
+  timerNotEarly,
+  timerLateness,
+  kvmclockDrift,
+  kvmclockStep,
+  pvtiConsistent,
+  vcpuCounterEqual,
+];
 
 export function invariantNamed(name: string): ClockInvariant | undefined {
   return INVARIANTS.find((inv) => inv.name === name);

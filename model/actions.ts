@@ -5,16 +5,51 @@
 
 export type ClockAction =
   | { readonly kind: 'timeAdvance'; readonly to: number }
+  | { readonly kind: 'hostTimekeepingUpdate' }
+  | { readonly kind: 'ntpMultChange'; readonly adj: number }
+  | { readonly kind: 'nohzIdleEnter'; readonly pcpu: number }
+  | { readonly kind: 'nohzIdleExit'; readonly pcpu: number }
+  | { readonly kind: 'masterclockUpdate'; readonly trigger: MasterclockTrigger }
+  | { readonly kind: 'pvclockWrite'; readonly vcpu: number }
   | { readonly kind: 'guestRead'; readonly task: number; readonly step: ReadStep }
-  | { readonly kind: 'taskMigrate'; readonly task: number; readonly to: number };
+  | { readonly kind: 'guestCounterRead'; readonly task: number }
+  | { readonly kind: 'vcpuMigrate'; readonly vcpu: number; readonly to: number }
+  | { readonly kind: 'taskMigrate'; readonly task: number; readonly to: number }
+  | { readonly kind: 'timerProgram'; readonly vcpu: number; readonly cycles: number }
+  | { readonly kind: 'hrtimerExpire'; readonly vcpu: number }
+  | { readonly kind: 'vcpuBlock'; readonly vcpu: number }
+  | { readonly kind: 'vcpuWakeCheck'; readonly vcpu: number }
+  | { readonly kind: 'timerInject'; readonly vcpu: number }
+  | { readonly kind: 'counterRestore'; readonly vcpu: number };
 
 export type ActionKind = ClockAction['kind'];
 export type ActionOf<K extends ActionKind> = Extract<ClockAction, { readonly kind: K }>;
 
+export type MasterclockTrigger = 'hotplug' | 'xen-shared-info' | 'periodic';
+
 /** The steps of a guest clock read; `whole` is a read done in one step. */
 export type ReadStep = 'version' | 'fields' | 'tsc' | 'check' | 'whole';
 
-export const ACTION_KINDS: readonly ActionKind[] = ['timeAdvance', 'guestRead', 'taskMigrate'];
+/** Every action kind, in the order enabled actions are listed. */
+export const ACTION_KINDS: readonly ActionKind[] = [
+  'timeAdvance',
+  'hostTimekeepingUpdate',
+  'ntpMultChange',
+  'nohzIdleEnter',
+  'nohzIdleExit',
+  'masterclockUpdate',
+  'pvclockWrite',
+  'guestRead',
+  'guestCounterRead',
+  'vcpuMigrate',
+  'taskMigrate',
+  'timerProgram',
+  'hrtimerExpire',
+  'vcpuBlock',
+  'vcpuWakeCheck',
+  'timerInject',
+  'counterRestore',
+];
 
 /** One line, for traces: `guestRead task=0`, `timeAdvance to=1000000`. */
 export function describeAction(action: ClockAction): string {

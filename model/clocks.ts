@@ -43,6 +43,59 @@ export function rawNow(s: ClockState, cfg: ClockConfig): bigint {
   return timekeeperRead(s.host.raw, hostClocksourceCycles(s, cfg));
 }
 
+/** MONOTONIC at real time `t`, with the timekeeper as it is in `s` (no update in between). */
+export function monoAt(s: ClockState, cfg: ClockConfig, t: number): bigint {
+  return timekeeperRead(s.host.mono, hostTscAt(cfg, 0, t));
+}
+
+/**
+ * The first real instant, not before now, at which MONOTONIC reaches `target` if the timekeeper
+ * stays as it is: what a clockevent programmed now for that expiry aims at. Infinity when that is
+ * beyond any horizon the model uses.
+ */
+export function monoReachesAt(s: ClockState, cfg: ClockConfig, target: bigint): number {
+  if (monoAt(s, cfg, s.now) >= target) return s.now;
+  let lo = s.now; // mono(lo) < target
+  let hi = s.now + 1;
+  while (monoAt(s, cfg, hi) < target) {
+    lo = hi;
+    hi = s.now + (hi - s.now) * 2;
+    if (hi > Number.MAX_SAFE_INTEGER / 4) return Infinity;
+  }
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (monoAt(s, cfg, mid) >= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The first real instant at which `vcpu`'s guest TSC reaches `deadline`, on the pCPU it is on now. */
+export function guestTscReachesAt(
+  s: ClockState,
+  cfg: ClockConfig,
+  vcpu: number,
+  deadline: bigint,
+): number {
+  const v = s.vcpus[vcpu]!;
+  const p = cfg.pcpus[v.pcpu]!;
+  const cycles = deadline - v.tscOffset - p.tscOffset; // host TSC value to reach
+  if (cycles <= 0n) return 0;
+  return Number((cycles * NS_PER_SEC + p.tscHz - 1n) / p.tscHz);
+}
+
+/**
+ * A MONOTONIC_RAW time mapped to MONOTONIC with the current conversion factors, as tglx proposes
+ * for raw-clock hrtimers: mono = base_mono + (raw - base_raw) * mult_mono / mult_raw, with both
+ * bases taken at the timekeeper's last update (both clocks share cycle_last).
+ */
+export function rawToMono(s: ClockState, rawNs: bigint): bigint {
+  const { mono, raw } = s.host;
+  const monoBase = timekeeperRead(mono, mono.cycleLast);
+  const rawBase = timekeeperRead(raw, raw.cycleLast);
+  return monoBase + ((rawNs - rawBase) * BigInt(mono.mult)) / BigInt(raw.mult);
+}
+
 /** kvmclock as the guest would compute it on `vcpu` right now from its current page (no clamp). */
 export function kvmclockOn(s: ClockState, cfg: ClockConfig, vcpu: number): bigint {
   const v = s.vcpus[vcpu];

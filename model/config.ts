@@ -3,7 +3,7 @@
  * and which policies the variant under test uses. A scenario builds it from its parameters and the
  * chosen variant; it never changes during a run, so it is not part of the state.
  */
-import type { ActionKind } from './actions.ts';
+import type { ActionKind, MasterclockTrigger } from './actions.ts';
 import type { Policies } from './policies/index.ts';
 
 export interface PcpuConfig {
@@ -40,6 +40,8 @@ export interface ClockConfig {
   readonly gapsNs: readonly number[];
   /** Period of the host tick on a busy pCPU (0: ticks are not modelled). */
   readonly tickNs: number;
+  /** pCPUs that always have host work to do and never enter NOHZ idle (the timekeeping CPU, say). */
+  readonly busyPcpus: readonly number[];
   /** The transitions this scenario has; the others are never enabled. */
   readonly transitions: ReadonlySet<ActionKind>;
   readonly limits: Limits;
@@ -49,10 +51,14 @@ export interface ClockConfig {
   readonly stableBit: boolean;
   /** KVM starts with the masterclock in use (all pages anchored at one snapshot). */
   readonly useMasterClock: boolean;
+  /** A host pvclock write may overlap a guest read (false: they exclude each other). */
+  readonly writesDuringReads: boolean;
   /** The NTP mult adjustments that may be requested. */
   readonly ntpAdjs: readonly number[];
   /** How far ahead of the guest TSC a guest may program its TSC deadline, in cycles. */
   readonly timerCycles: readonly number[];
+  /** The events that may trigger a masterclock update (besides the periodic one). */
+  readonly masterclockTriggerKinds: readonly Exclude<MasterclockTrigger, 'periodic'>[];
   /** Period of periodic masterclock updates (0: none). */
   readonly masterclockPeriodNs: number;
   /** Invariant bounds: allowed timer lateness, kvmclock step per update and drift from RAW (ns). */

@@ -59,6 +59,7 @@ export function encodeState(s: ClockState, out: Encoder): void {
   out.u32(k.masterclockUpdates);
   out.int(k.lastMasterclockUpdateAt);
   out.bool(k.vmOffsetSet);
+  out.u32(k.unrequestedPvclockWrites);
 
   for (const v of s.vcpus) {
     out.u32(v.pcpu);
@@ -67,6 +68,8 @@ export function encodeState(s: ClockState, out: Encoder): void {
     out.bool(v.pvtiWrite.active);
     out.u32(v.pvtiWrite.step);
     pvti(out, v.pvtiWrite.target);
+    pvti(out, v.pvtiWrite.previous);
+    out.i64(v.lastClockStep);
     out.bool(v.clockUpdateRequested);
     out.u32(v.migrations);
     const t = v.timer;

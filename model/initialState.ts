@@ -40,7 +40,8 @@ export function initialState(cfg: ClockConfig): ClockState {
     pcpu,
     tscOffset: 0n,
     pvti: EMPTY_PVTI,
-    pvtiWrite: { active: false, step: 0, target: EMPTY_PVTI },
+    pvtiWrite: { active: false, step: 0, target: EMPTY_PVTI, previous: EMPTY_PVTI },
+    lastClockStep: 0n,
     clockUpdateRequested: false,
     migrations: 0,
     timer: {
@@ -65,7 +66,7 @@ export function initialState(cfg: ClockConfig): ClockState {
       raw: clock,
       ntpPendingAdj: 0,
       ntpChanges: 0,
-      lastUpdateAt: -1,
+      lastUpdateAt: 0,
       lastUpdate: {
         monoBefore: cfg.bootNs,
         monoAfter: cfg.bootNs,
@@ -81,6 +82,7 @@ export function initialState(cfg: ClockConfig): ClockState {
       masterclockUpdates: 0,
       lastMasterclockUpdateAt: -1,
       vmOffsetSet: false,
+      unrequestedPvclockWrites: 0,
     },
     vcpus: cfg.vcpus.map((v) => vcpu(v.pcpu)),
     tasks: cfg.tasks.map((t) => ({

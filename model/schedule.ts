@@ -4,6 +4,7 @@
  * pass one that is due without it happening. Between them, time may advance by the configured gaps,
  * so that other events can happen at intermediate instants.
  */
+import { monoReachesAt } from './clocks.ts';
 import type { ClockConfig } from './config.ts';
 import type { ClockState } from './state.ts';
 
@@ -20,9 +21,45 @@ export function schedule(s: ClockState, cfg: ClockConfig): Schedule {
   return { limit, instants: pending.filter((t) => t > s.now && t <= limit) };
 }
 
-/** The instants of the events the state has scheduled (extended as transitions add them). */
-function scheduledEvents(_s: ClockState, _cfg: ClockConfig): number[] {
-  return [];
+/** The next multiple of `period` from now, or now itself if an event due now has not happened. */
+function nextPeriodic(now: number, period: number, lastAt: number): number {
+  return now % period === 0 && lastAt < now ? now : (Math.floor(now / period) + 1) * period;
+}
+
+/**
+ * The instants of the events the state has scheduled. An event due now (an unhandled tick, an
+ * hrtimer whose clock has reached its expiry, a woken vCPU thread that has not run yet) keeps time
+ * where it is until it has happened.
+ */
+function scheduledEvents(s: ClockState, cfg: ClockConfig): number[] {
+  const events: number[] = [];
+  const has = (kind: Parameters<typeof cfg.transitions.has>[0]) => cfg.transitions.has(kind);
+
+  if (cfg.tickNs > 0 && has('hostTimekeepingUpdate') && s.pcpus.some((p) => !p.idle)) {
+    events.push(nextPeriodic(s.now, cfg.tickNs, s.host.lastUpdateAt));
+  }
+  if (cfg.masterclockPeriodNs > 0 && has('masterclockUpdate')) {
+    events.push(nextPeriodic(s.now, cfg.masterclockPeriodNs, s.kvm.lastMasterclockUpdateAt));
+  }
+  for (const v of s.vcpus) {
+    const t = v.timer.hrtimer;
+    if (!t.armed || !has('hrtimerExpire')) continue;
+    const pcpu = s.pcpus[v.pcpu]!;
+    // An idle pCPU wakes only when its clockevent fires; a busy one takes the interrupt on time.
+    events.push(pcpu.idle ? pcpu.wakeAt : monoReachesAt(s, cfg, t.queuedMono));
+  }
+  if (has('counterRestore') && s.vcpus.some((v) => !v.counterRestored))
+    events.push(cfg.restoreWindowNs);
+  if (urgentWorkPending(s, cfg)) events.push(s.now);
+  return events.filter((t) => t >= 0);
+}
+
+/** Host work that happens at once: a woken vCPU thread deciding, a pending interrupt being injected, an idle pCPU waking for it. */
+function urgentWorkPending(s: ClockState, cfg: ClockConfig): boolean {
+  return s.vcpus.some((v) => {
+    const awake = v.kicked || (!v.halted && v.timer.pending);
+    return awake && (cfg.transitions.has('vcpuWakeCheck') || cfg.transitions.has('timerInject'));
+  });
 }
 
 /** The instants time may advance to from `s`, ascending and distinct. */

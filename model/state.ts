@@ -29,7 +29,7 @@ export interface HostState {
   /** A requested NTP change of MONOTONIC's mult, applied at the next timekeeping update (0: none). */
   readonly ntpPendingAdj: number;
   readonly ntpChanges: number;
-  /** Real time of the last timekeeping update (-1: none yet). */
+  /** Real time of the last timekeeping update (boot, at 0, counts as one). */
   readonly lastUpdateAt: number;
   /** Both clocks just before and just after the last timekeeping update, for host-monotonic. */
   readonly lastUpdate: HostClockStep;
@@ -60,6 +60,8 @@ export interface KvmState {
   readonly lastMasterclockUpdateAt: number;
   /** arm64: whether the per-VM counter offset has been set. */
   readonly vmOffsetSet: boolean;
+  /** pvclock rewrites done without a request (periodic kvmclock updates), against Limits.pvclockWrites. */
+  readonly unrequestedPvclockWrites: number;
 }
 
 export interface VcpuState {
@@ -68,6 +70,11 @@ export interface VcpuState {
   readonly pvti: Pvti;
   /** A pvclock page write in progress (multi-step protocols). */
   readonly pvtiWrite: PvtiWrite;
+  /**
+   * How far guest time jumped, at one instant, when the last page write completed: kvmclock from
+   * the new page minus kvmclock from the old one (0 before any rewrite).
+   */
+  readonly lastClockStep: bigint;
   /** KVM_REQ_CLOCK_UPDATE: the page must be rewritten before the vCPU next runs guest code. */
   readonly clockUpdateRequested: boolean;
   readonly migrations: number;
@@ -87,6 +94,8 @@ export interface PvtiWrite {
   readonly step: number;
   /** The page being written. */
   readonly target: Pvti;
+  /** The page before the write started (for the clock step the write causes). */
+  readonly previous: Pvti;
 }
 
 export interface GuestTimer {

@@ -2,20 +2,32 @@
  * The policy points of the model: places where a transition's behaviour is the thing under test.
  * A variant names one implementation per point; `resolvePolicies` looks the names up here.
  */
+import { counterRestorePolicies, type CounterRestorePolicy } from './counterRestore.ts';
+import { hrtimerExpiryPolicies, type HrtimerExpiryPolicy } from './hrtimerExpiry.ts';
 import { pvclockWriteProtocols, type PvclockWriteProtocol } from './pvclockWriteProtocol.ts';
 import { readClampPolicies, type ReadClampPolicy } from './readClamp.ts';
 import { readPagePolicies, type ReadPagePolicy } from './readPage.ts';
+import { timerClockPolicies, type TimerClockPolicy } from './timerClock.ts';
+import { wakeCheckPolicies, type WakeCheckPolicy } from './wakeCheck.ts';
 
 export interface Policies {
   readonly readPage: ReadPagePolicy;
   readonly readClamp: ReadClampPolicy;
   readonly pvclockWrite: PvclockWriteProtocol;
+  readonly timerClock: TimerClockPolicy;
+  readonly hrtimerExpiry: HrtimerExpiryPolicy;
+  readonly wakeCheck: WakeCheckPolicy;
+  readonly counterRestore: CounterRestorePolicy;
 }
 
 export const POLICY_LIBRARY = {
   readPage: readPagePolicies,
   readClamp: readClampPolicies,
   pvclockWrite: pvclockWriteProtocols,
+  timerClock: timerClockPolicies,
+  hrtimerExpiry: hrtimerExpiryPolicies,
+  wakeCheck: wakeCheckPolicies,
+  counterRestore: counterRestorePolicies,
 } as const satisfies { readonly [P in keyof Policies]: Readonly<Record<string, Policies[P]>> };
 
 export type PolicyPoint = keyof Policies;
@@ -28,6 +40,10 @@ export const DEFAULT_POLICIES: PolicyNames = {
   readPage: 'getcpu',
   readClamp: 'none',
   pvclockWrite: 'atomic',
+  timerClock: 'mono',
+  hrtimerExpiry: 'latch-pending',
+  wakeCheck: 'pending',
+  counterRestore: 'per-vm-offset',
 };
 
 export function resolvePolicies(names: Partial<PolicyNames>): Policies {
@@ -47,5 +63,9 @@ export function resolvePolicies(names: Partial<PolicyNames>): Policies {
     readPage: pick('readPage'),
     readClamp: pick('readClamp'),
     pvclockWrite: pick('pvclockWrite'),
+    timerClock: pick('timerClock'),
+    hrtimerExpiry: pick('hrtimerExpiry'),
+    wakeCheck: pick('wakeCheck'),
+    counterRestore: pick('counterRestore'),
   };
 }

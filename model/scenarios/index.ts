@@ -1,11 +1,12 @@
 /** The scenario catalogue. */
 import type { Scenario, VariantSpec } from './scenario.ts';
+import { tscDeadlineNtp } from './tscDeadlineNtp.ts';
 import { unsyncedTsc } from './unsyncedTsc.ts';
 
 export * from './scenario.ts';
 export { resolveParams, defaultParams, ParamError } from './params.ts';
 
-export const SCENARIOS: readonly Scenario[] = [unsyncedTsc];
+export const SCENARIOS: readonly Scenario[] = [tscDeadlineNtp, unsyncedTsc];
 
 export function scenarioNamed(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -35,7 +35,7 @@ export interface VariantSpec {
   readonly policies: Partial<PolicyNames>;
   /** Variant-specific settings that are not policies (e.g. whether pages carry the stable bit). */
   readonly settings?: Readonly<Record<string, number | boolean>>;
-  /** The verdict each checked invariant must have with default parameters. */
+  /** The invariants checked for this variant, with the verdict each must have at default parameters. */
   readonly expected: Readonly<Record<string, Verdict>>;
 }
 
@@ -48,7 +48,7 @@ export interface Scenario {
   readonly description: string;
   readonly params: readonly ParamSpec[];
   readonly variants: readonly VariantSpec[];
-  /** Names of the invariants checked. */
+  /** Names of the invariants any variant checks (each variant checks those in its `expected`). */
   readonly invariants: readonly string[];
   readonly sometimes: readonly Sometimes<ClockState>[];
   readonly configure: (params: ParamValues, variant: VariantSpec) => ClockConfig;

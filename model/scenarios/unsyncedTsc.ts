@@ -10,6 +10,7 @@
  */
 import type { ClockConfig } from '../config.ts';
 import { resolvePolicies } from '../policies/index.ts';
+import { baseConfig } from './baseConfig.ts';
 import { bool, int, type Scenario } from './scenario.ts';
 
 const NOMINAL_KHZ = 2_500_000n;
@@ -104,7 +105,9 @@ export const unsyncedTsc: Scenario = {
   ],
   configure: (params, variant): ClockConfig => {
     const nominalHz = NOMINAL_KHZ * 1000n;
+    const base = baseConfig();
     return {
+      ...base,
       pcpus: [
         {
           tscHz: nominalHz + (nominalHz * BigInt(int(params, 'tscSkewPpm'))) / 1_000_000n,
@@ -115,31 +118,16 @@ export const unsyncedTsc: Scenario = {
       vcpus: [{ pcpu: 0 }, { pcpu: 1 }],
       tasks: [{ vcpu: 0 }],
       tscKhz: NOMINAL_KHZ,
-      bootNs: 1_000_000_000n,
       horizonNs: int(params, 'horizonNs'),
       gapsNs: [int(params, 'gapNs')],
-      tickNs: 0,
       transitions: new Set(['timeAdvance', 'guestRead', 'taskMigrate']),
       limits: {
+        ...base.limits,
         readsPerTask: int(params, 'reads'),
         taskMigrations: int(params, 'migrations'),
-        vcpuMigrations: 0,
-        ntpChanges: 0,
-        masterclockTriggers: 0,
-        pvclockWrites: 0,
-        timersPerVcpu: 0,
       },
       splitReads: bool(params, 'splitReads'),
       stableBit: variant.settings?.['stableBit'] === true,
-      useMasterClock: false,
-      ntpAdjs: [],
-      timerCycles: [],
-      masterclockPeriodNs: 0,
-      latenessBoundNs: 0,
-      stepBoundNs: 0n,
-      driftBoundNs: 0n,
-      savedCounter: 0n,
-      restoreWindowNs: 0,
       policies: resolvePolicies(variant.policies),
     };
   },

@@ -1,6 +1,6 @@
 /**
- * guestRead: a guest task reads kvmclock through its vCPU's pvclock page (pvclock_clocksource_read
- * in arch/x86/kernel/pvclock.c, and the vDSO's vread_pvclock).
+ * guestRead: a guest task reads kvmclock through a pvclock page (pvclock_clocksource_read in
+ * arch/x86/kernel/pvclock.c, and the vDSO's vread_pvclock).
  *
  * With split reads, one step per action, so host writes and task migration can interleave:
  *   version: pick the page (policy readPage: getcpu or vCPU0) and read its version; wait while odd.
@@ -11,10 +11,12 @@
  * Otherwise the whole read is one step (`whole`), waiting while the version is odd.
  *
  * Enabled: a task with a read in progress takes its next step; a task without one may start one
- * while it has done fewer reads than the scenario allows.
+ * while it has done fewer reads than the scenario allows. Not while the task's vCPU is out of the
+ * guest for a clock update, nor (unless writes may overlap reads) while a host write is under way.
  * Changes: the task's read progress; on completion its last two reads, the global last_value and
  * the largest value returned.
  */
+import { match } from 'ts-pattern';
 import { pvclockReadCycles } from '../arith/index.ts';
 import type { ActionOf, ReadStep } from '../actions.ts';
 import { guestTsc } from '../clocks.ts';
@@ -33,30 +35,27 @@ function pageIsPartial(s: ClockState, cfg: ClockConfig, vcpu: number): boolean {
 function nextStep(s: ClockState, cfg: ClockConfig, task: number): ReadStep | undefined {
   const t = s.tasks[task]!;
   if (!t.read.active && t.reads >= cfg.limits.readsPerTask) return undefined;
-  if (!cfg.splitReads) {
-    const page = s.vcpus[cfg.policies.readPage(s, task)]!.pvti;
-    return page.version % 2 === 0 ? 'whole' : undefined;
-  }
-  const step = SPLIT_STEPS[t.read.active ? t.read.step : 0]!;
-  if (step === 'version' && s.vcpus[cfg.policies.readPage(s, task)]!.pvti.version % 2 !== 0)
+  if (s.vcpus[t.vcpu]!.clockUpdateRequested) return undefined;
+  if (!cfg.writesDuringReads && !t.read.active && s.vcpus.some((v) => v.pvtiWrite.active))
     return undefined;
-  return step;
+  const step = cfg.splitReads ? SPLIT_STEPS[t.read.active ? t.read.step : 0]! : 'whole';
+  const startsOnOddVersion =
+    (step === 'version' || step === 'whole') &&
+    s.vcpus[cfg.policies.readPage(s, task)]!.pvti.version % 2 !== 0;
+  return startsOnOddVersion ? undefined : step;
 }
 
 function finish(
   d: ClockDraft,
   cfg: ClockConfig,
   task: number,
-  raw: bigint,
-  flags: number,
-  torn: boolean,
-  floor: bigint,
+  read: { raw: bigint; flags: number; torn: boolean; floorAtStart: bigint },
 ): void {
-  const clamped = cfg.policies.readClamp(raw, flags, d.guest.lastValue);
+  const clamped = cfg.policies.readClamp(read.raw, read.flags, d.guest.lastValue);
   d.guest.lastValue = clamped.lastValue;
   d.tasks[task]!.read.active = false;
   d.tasks[task]!.read.step = 0;
-  recordRead(d, task, { value: clamped.value, torn, floorAtStart: floor });
+  recordRead(d, task, { value: clamped.value, torn: read.torn, floorAtStart: read.floorAtStart });
 }
 
 export const guestRead: Transition<'guestRead'> = {
@@ -71,23 +70,18 @@ export const guestRead: Transition<'guestRead'> = {
   },
   apply: (d, { task, step }, cfg) => {
     const read = d.tasks[task]!.read;
-    switch (step) {
-      case 'whole': {
+    match(step)
+      .with('whole', () => {
         const pageVcpu = cfg.policies.readPage(d, task);
         const page = d.vcpus[pageVcpu]!.pvti;
-        const value = pvclockReadCycles(page, guestTsc(d, cfg, d.tasks[task]!.vcpu));
-        finish(
-          d,
-          cfg,
-          task,
-          value,
-          page.flags,
-          pageIsPartial(d, cfg, pageVcpu),
-          d.guest.maxReturned,
-        );
-        return;
-      }
-      case 'version': {
+        finish(d, cfg, task, {
+          raw: pvclockReadCycles(page, guestTsc(d, cfg, d.tasks[task]!.vcpu)),
+          flags: page.flags,
+          torn: pageIsPartial(d, cfg, pageVcpu),
+          floorAtStart: d.guest.maxReturned,
+        });
+      })
+      .with('version', () => {
         if (!read.active) {
           read.active = true;
           read.floorAtStart = d.guest.maxReturned; // a retry is still the same read
@@ -95,35 +89,28 @@ export const guestRead: Transition<'guestRead'> = {
         read.pageVcpu = cfg.policies.readPage(d, task);
         read.version = d.vcpus[read.pageVcpu]!.pvti.version;
         read.step = 1;
-        return;
-      }
-      case 'fields': {
+      })
+      .with('fields', () => {
         read.fields = { ...d.vcpus[read.pageVcpu]!.pvti };
         read.torn = pageIsPartial(d, cfg, read.pageVcpu);
         read.step = 2;
-        return;
-      }
-      case 'tsc': {
+      })
+      .with('tsc', () => {
         read.tsc = guestTsc(d, cfg, d.tasks[task]!.vcpu);
         read.step = 3;
-        return;
-      }
-      case 'check': {
+      })
+      .with('check', () => {
         if (d.vcpus[read.pageVcpu]!.pvti.version !== read.version) {
           read.step = 0; // pvclock_read_retry: start over, getcpu included
           return;
         }
-        finish(
-          d,
-          cfg,
-          task,
-          pvclockReadCycles(read.fields, read.tsc),
-          read.fields.flags,
-          read.torn,
-          read.floorAtStart,
-        );
-        return;
-      }
-    }
+        finish(d, cfg, task, {
+          raw: pvclockReadCycles(read.fields, read.tsc),
+          flags: read.fields.flags,
+          torn: read.torn,
+          floorAtStart: read.floorAtStart,
+        });
+      })
+      .exhaustive();
   },
 };

@@ -1,0 +1,23 @@
+/**
+ * kvmclock-drift: kvmclock on every vCPU stays within `driftBound` ns of the host's
+ * MONOTONIC_RAW (the clock KVM anchors it to), at every instant.
+ */
+import { kvmclockOn, rawNow } from '../model/clocks.ts';
+import type { ClockInvariant } from './invariant.ts';
+
+export const kvmclockDrift: ClockInvariant = {
+  name: 'kvmclock-drift',
+  meaning: "kvmclock stays within driftBound ns of the host's MONOTONIC_RAW",
+  when: 'always',
+  check: (s, cfg) => {
+    const raw = rawNow(s, cfg);
+    for (let i = 0; i < s.vcpus.length; i++) {
+      const drift = kvmclockOn(s, cfg, i) - raw;
+      const size = drift < 0n ? -drift : drift;
+      if (size > cfg.driftBoundNs) {
+        return `kvmclock on vCPU${i} is ${drift > 0n ? 'ahead of' : 'behind'} MONOTONIC_RAW by ${size} ns at t=${s.now}ns (bound ${cfg.driftBoundNs} ns)`;
+      }
+    }
+    return undefined;
+  },
+};

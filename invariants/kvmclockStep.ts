@@ -1,0 +1,20 @@
+/**
+ * kvmclock-step: no single pvclock page update steps guest time by more than `stepBound` ns, in
+ * either direction (kvmclock from the new page minus kvmclock from the old one, at one instant).
+ */
+import type { ClockInvariant } from './invariant.ts';
+
+export const kvmclockStep: ClockInvariant = {
+  name: 'kvmclock-step',
+  meaning: 'no pvclock update steps guest time by more than stepBound ns',
+  when: 'always',
+  check: (s, cfg) => {
+    for (const [i, v] of s.vcpus.entries()) {
+      const step = v.lastClockStep;
+      if (step > cfg.stepBoundNs || -step > cfg.stepBoundNs) {
+        return `rewriting vCPU${i}'s pvclock page at t=${s.now}ns stepped kvmclock ${step < 0n ? 'back' : 'forward'} by ${step < 0n ? -step : step} ns (bound ${cfg.stepBoundNs} ns)`;
+      }
+    }
+    return undefined;
+  },
+};

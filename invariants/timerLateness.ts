@@ -1,0 +1,22 @@
+/**
+ * timer-lateness: the interrupt is delivered within `latenessBound` ns of the deadline, measured in
+ * guest-counter time (cycles past the deadline at the guest's believed TSC frequency).
+ */
+import type { ClockInvariant } from './invariant.ts';
+
+export const timerLateness: ClockInvariant = {
+  name: 'timer-lateness',
+  meaning: 'the timer interrupt arrives within latenessBound ns of the deadline (guest TSC time)',
+  when: 'always',
+  check: (s, cfg) => {
+    for (const [i, v] of s.vcpus.entries()) {
+      const t = v.timer;
+      if (!t.delivered || t.deliveredTsc <= t.deadline) continue;
+      const lateNs = ((t.deliveredTsc - t.deadline) * 1_000_000n) / cfg.tscKhz;
+      if (lateNs > BigInt(cfg.latenessBoundNs)) {
+        return `vCPU${i}'s timer interrupt arrived ${lateNs} ns after its deadline (guest TSC ${t.deliveredTsc} vs ${t.deadline}, t=${t.deliveredAt}ns); the bound is ${cfg.latenessBoundNs} ns`;
+      }
+    }
+    return undefined;
+  },
+};

@@ -1,0 +1,61 @@
+/**
+ * The host timekeeping update (timekeeping_advance in kernel/time/timekeeping.c), shared by the
+ * tick (hostTimekeepingUpdate) and NOHZ idle exit: accumulate whole tick intervals of cycles into
+ * both clocks, then apply a pending NTP change of MONOTONIC's mult at the cycles not yet
+ * accumulated, which keeps MONOTONIC continuous. If less than one interval has passed, nothing
+ * happens (the kernel returns early), and a pending NTP change stays pending.
+ */
+import {
+  timekeeperAccumulate,
+  timekeeperApplyAdjustment,
+  timekeeperRead,
+  u64,
+  type TkClock,
+} from './arith/index.ts';
+import { hostClocksourceCycles, rawToMono } from './clocks.ts';
+import type { ClockConfig } from './config.ts';
+import type { ClockDraft } from './transition.ts';
+
+/**
+ * cycle_interval: one tick in cycles at the clocksource's own mult, rounded to nearest
+ * (tk_setup_internals). Without ticks in the model, a single cycle: everything is accumulated.
+ */
+export function cycleInterval(raw: TkClock, tickNs: number): bigint {
+  if (tickNs <= 0) return 1n;
+  const mult = BigInt(raw.mult);
+  return ((BigInt(tickNs) << BigInt(raw.shift)) + mult / 2n) / mult;
+}
+
+export function runTimekeepingUpdate(d: ClockDraft, cfg: ClockConfig): void {
+  const host = d.host;
+  const cycles = hostClocksourceCycles(d, cfg);
+  const monoBefore = timekeeperRead(host.mono, cycles);
+  const rawBefore = timekeeperRead(host.raw, cycles);
+  const interval = cycleInterval(host.raw, cfg.tickNs);
+  host.lastUpdateAt = d.now;
+  if (u64(cycles - host.mono.cycleLast) < interval) return;
+
+  host.raw = timekeeperAccumulate(host.raw, cycles, interval);
+  let mono = timekeeperAccumulate(host.mono, cycles, interval);
+  if (host.ntpPendingAdj !== 0) {
+    mono = timekeeperApplyAdjustment(mono, host.ntpPendingAdj, u64(cycles - mono.cycleLast));
+    host.ntpPendingAdj = 0;
+  }
+  host.mono = mono;
+  host.lastUpdate = {
+    monoBefore,
+    monoAfter: timekeeperRead(host.mono, cycles),
+    rawBefore,
+    rawAfter: timekeeperRead(host.raw, cycles),
+  };
+  remapRawTimers(d);
+}
+
+/** At a tick, a busy pCPU re-maps its MONOTONIC_RAW hrtimers with the new conversion; an idle one cannot. */
+function remapRawTimers(d: ClockDraft): void {
+  for (const v of d.vcpus) {
+    const t = v.timer.hrtimer;
+    if (t.armed && t.clock === 'raw' && !d.pcpus[v.pcpu]!.idle)
+      t.queuedMono = rawToMono(d, t.expires);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * A configuration with nothing in play: no transitions, no limits, zero bounds. Each scenario
+ * starts from it and sets what it uses, so a field added to ClockConfig has one default.
+ */
+import type { ClockConfig } from '../config.ts';
+import { resolvePolicies } from '../policies/index.ts';
+
+export const NS_PER_MS = 1_000_000;
+
+export function baseConfig(): ClockConfig {
+  return {
+    pcpus: [],
+    vcpus: [],
+    tasks: [],
+    tscKhz: 2_500_000n,
+    bootNs: 1_000_000_000n,
+    horizonNs: 0,
+    gapsNs: [],
+    tickNs: 0,
+    busyPcpus: [],
+    transitions: new Set(),
+    limits: {
+      readsPerTask: 0,
+      taskMigrations: 0,
+      vcpuMigrations: 0,
+      ntpChanges: 0,
+      masterclockTriggers: 0,
+      pvclockWrites: 0,
+      timersPerVcpu: 0,
+    },
+    splitReads: false,
+    writesDuringReads: true,
+    stableBit: false,
+    useMasterClock: false,
+    ntpAdjs: [],
+    timerCycles: [],
+    masterclockTriggerKinds: [],
+    masterclockPeriodNs: 0,
+    latenessBoundNs: 0,
+    stepBoundNs: 0n,
+    driftBoundNs: 0n,
+    savedCounter: 0n,
+    restoreWindowNs: 0,
+    policies: resolvePolicies({}),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * guestCounterRead: a guest task on arm64 reads its vCPU's virtual counter (CNTVCT_EL0, read
+ * without a trap): the physical counter minus the vCPU's voffset.
+ *
+ * Enabled: for a task whose vCPU has had its counter restored (the vCPU runs only then), while the
+ * task has done fewer reads than the scenario allows.
+ * Changes: the task's last two reads and the largest value returned.
+ */
+import { u64 } from '../arith/index.ts';
+import type { ActionOf } from '../actions.ts';
+import { hostTscAt } from '../clocks.ts';
+import { recordRead } from '../guestReads.ts';
+import type { Transition } from '../transition.ts';
+
+export const guestCounterRead: Transition<'guestCounterRead'> = {
+  kind: 'guestCounterRead',
+  enabled: (s, cfg) => {
+    const actions: ActionOf<'guestCounterRead'>[] = [];
+    s.tasks.forEach((t, task) => {
+      if (t.reads < cfg.limits.readsPerTask && s.vcpus[t.vcpu]!.counterRestored) {
+        actions.push({ kind: 'guestCounterRead', task });
+      }
+    });
+    return actions;
+  },
+  apply: (d, { task }, cfg) => {
+    const v = d.vcpus[d.tasks[task]!.vcpu]!;
+    const value = u64(hostTscAt(cfg, v.pcpu, d.now) - v.voffset);
+    recordRead(d, task, { value, torn: false, floorAtStart: d.guest.maxReturned });
+  },
+};
