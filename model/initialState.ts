@@ -80,7 +80,7 @@ export function initialState(cfg: ClockConfig): ClockState {
       masterKernelNs: cfg.bootNs,
       useMasterClock: cfg.useMasterClock,
       masterclockUpdates: 0,
-      lastMasterclockUpdateAt: -1,
+      lastMasterclockUpdateAt: 0,
       vmOffsetSet: false,
       unrequestedPvclockWrites: 0,
     },

@@ -54,8 +54,13 @@ function scheduledEvents(s: ClockState, cfg: ClockConfig): number[] {
   return events.filter((t) => t >= 0);
 }
 
-/** Host work that happens at once: a woken vCPU thread deciding, a pending interrupt being injected, an idle pCPU waking for it. */
+/**
+ * Host work that happens at once: a woken vCPU thread deciding, a pending interrupt being injected,
+ * an idle pCPU waking for it, a requested page rewrite (done before the vCPU re-enters the guest).
+ */
 function urgentWorkPending(s: ClockState, cfg: ClockConfig): boolean {
+  if (cfg.transitions.has('pvclockWrite') && s.vcpus.some((v) => v.clockUpdateRequested))
+    return true;
   return s.vcpus.some((v) => {
     const awake = v.kicked || (!v.halted && v.timer.pending);
     return awake && (cfg.transitions.has('vcpuWakeCheck') || cfg.transitions.has('timerInject'));

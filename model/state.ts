@@ -56,7 +56,7 @@ export interface KvmState {
   readonly useMasterClock: boolean;
   /** How many masterclock updates each trigger has caused (hotplug, xen shared info, periodic). */
   readonly masterclockUpdates: number;
-  /** Real time of the last masterclock update (-1: none since start). */
+  /** Real time of the last masterclock update (the snapshot at the start counts as one, at 0). */
   readonly lastMasterclockUpdateAt: number;
   /** arm64: whether the per-VM counter offset has been set. */
   readonly vmOffsetSet: boolean;

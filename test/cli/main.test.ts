@@ -82,7 +82,7 @@ describe('clockcheck check', () => {
   it.each([
     [
       ['check', 'nope'],
-      "clockcheck: unknown scenario 'nope' (scenarios: tsc-deadline-ntp, unsynced-tsc",
+      "clockcheck: unknown scenario 'nope' (scenarios: tsc-deadline-ntp, masterclock-update, pvclock-read, unsynced-tsc, arm64-counter-offset)",
     ],
     [
       ['check', 'unsynced-tsc', '--variant', 'x'],
