@@ -86,7 +86,9 @@ export function resolveTarget(options: {
   const params = findParams(scenario, options.params ?? []);
   const invariants = findInvariants(scenario, variant, options.invariant);
   const config = scenario.configure(params, variant);
-  const sometimes: readonly Sometimes<ClockState>[] = scenario.sometimes;
+  const sometimes: readonly Sometimes<ClockState>[] = scenario.sometimes.filter(
+    (p) => p.variants === undefined || p.variants.includes(variant.name),
+  );
   return {
     scenario,
     variant,

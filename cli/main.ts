@@ -8,7 +8,7 @@ import { InputError } from '../check/inputError.ts';
 import type { Bounds } from '../check/runCheck.ts';
 import { TraceFileError } from '../counterexamples/traceFile.ts';
 import { toolVersion } from '../counterexamples/modelHash.ts';
-import { checkCommand } from './commands/check.ts';
+import { checkAllCommand, checkCommand, type CheckOptions } from './commands/check.ts';
 import { listJson, listText } from './commands/list.ts';
 import { replayCommand } from './commands/replay.ts';
 import { colorWanted, makeStyle, type Style } from './style.ts';
@@ -94,9 +94,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command('check')
     .description(
-      'explore a scenario (every variant, or one) and report each invariant; exit 1 on a violation',
+      'explore a scenario (every variant, or one) and report each invariant, exit 1 on a violation; ' +
+        'or --all: every scenario against its expected verdicts, exit 1 on any surprise',
     )
-    .argument('<scenario>', 'a scenario name (see clockcheck list)')
+    .argument('[scenario]', 'a scenario name (see clockcheck list)')
+    .option('--all', 'check the whole catalogue against the expected verdicts (the CI job)')
+    .option('--json <file>', 'with --all: write the verdicts as JSON')
+    .option('--junit <file>', 'with --all: write the verdicts as JUnit XML')
     .option('--variant <name>', 'check only this variant')
     .option('--invariant <name>', 'check only this invariant')
     .option('--param <name=value>', 'override a scenario parameter (repeatable)', collect, [])
@@ -126,25 +130,38 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--force', 'overwrite output files that exist')
     .option('--require-complete', 'exit 3 when a run without violations was truncated by a limit')
     .option('--quiet', 'no progress line')
-    .action((scenario: string, o: Record<string, unknown>) => {
-      setExit(
-        checkCommand(
-          scenario,
-          {
-            ...(typeof o['variant'] === 'string' ? { variant: o['variant'] } : {}),
-            ...(typeof o['invariant'] === 'string' ? { invariant: o['invariant'] } : {}),
-            ...(typeof o['out'] === 'string' ? { out: o['out'] } : {}),
-            ...(typeof o['outDir'] === 'string' ? { outDir: o['outDir'] } : {}),
-            param: o['param'] as string[],
-            force: o['force'] === true,
-            requireComplete: o['requireComplete'] === true,
-            quiet: o['quiet'] === true,
-            bounds: boundsFrom(o),
-          },
-          style(program, io),
-          print,
-        ),
-      );
+    .action((scenario: string | undefined, o: Record<string, unknown>) => {
+      const str = (key: string) => (typeof o[key] === 'string' ? { [key]: o[key] as string } : {});
+      const options: CheckOptions = {
+        ...str('variant'),
+        ...str('invariant'),
+        ...str('out'),
+        ...str('outDir'),
+        ...str('json'),
+        ...str('junit'),
+        param: o['param'] as string[],
+        force: o['force'] === true,
+        requireComplete: o['requireComplete'] === true,
+        quiet: o['quiet'] === true,
+        bounds: boundsFrom(o),
+      };
+      if (o['all'] === true) {
+        if (scenario !== undefined)
+          throw new InputError(`--all checks every scenario: drop '${scenario}'`);
+        for (const flag of ['variant', 'invariant'] as const) {
+          if (options[flag] !== undefined)
+            throw new InputError(`--${flag} applies to one scenario, not to --all`);
+        }
+        if (options.param.length > 0)
+          throw new InputError('--param applies to one scenario, not to --all');
+        setExit(checkAllCommand(options, style(program, io), print));
+        return;
+      }
+      if (scenario === undefined)
+        throw new InputError('name a scenario (see clockcheck list) or give --all');
+      if (options.json !== undefined || options.junit !== undefined)
+        throw new InputError('--json and --junit go with --all');
+      setExit(checkCommand(scenario, options, style(program, io), print));
     });
 
   program

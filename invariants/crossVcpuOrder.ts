@@ -15,7 +15,7 @@ export const crossVcpuOrder: ClockInvariant = {
       if (r.valid && r.value < r.floorAtStart) {
         return (
           `task ${i} read ${r.value} on vCPU${r.vcpu} at t=${r.at}ns, but a read that had completed before it ` +
-          `started returned ${r.floorAtStart}: ${r.floorAtStart - r.value} behind`
+          `started returned ${r.floorAtStart} (${r.floorAtStart - r.value} more)`
         );
       }
     }

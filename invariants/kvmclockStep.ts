@@ -12,7 +12,7 @@ export const kvmclockStep: ClockInvariant = {
     for (const [i, v] of s.vcpus.entries()) {
       const step = v.lastClockStep;
       if (step > cfg.stepBoundNs || -step > cfg.stepBoundNs) {
-        return `rewriting vCPU${i}'s pvclock page at t=${s.now}ns stepped kvmclock ${step < 0n ? 'back' : 'forward'} by ${step < 0n ? -step : step} ns (bound ${cfg.stepBoundNs} ns)`;
+        return `the last rewrite of vCPU${i}'s pvclock page stepped kvmclock ${step < 0n ? 'back' : 'forward'} by ${step < 0n ? -step : step} ns (bound ${cfg.stepBoundNs} ns)`;
       }
     }
     return undefined;

@@ -21,8 +21,8 @@ export const noLostTimer: ClockInvariant = {
           ? ': it is halted with nothing armed to wake it'
           : '';
       return (
-        `vCPU${i}'s timer (deadline TSC ${t.deadline}, reached at t=${t.deadlineAt}ns) was never delivered; ` +
-        `at t=${s.now}ns${why}`
+        `vCPU${i}'s timer (deadline TSC ${t.deadline}, reached at t=${t.deadlineAt}ns) was never delivered ` +
+        `by t=${s.now}ns${why}`
       );
     }
     return undefined;

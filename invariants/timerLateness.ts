@@ -12,8 +12,10 @@ export const timerLateness: ClockInvariant = {
     for (const [i, v] of s.vcpus.entries()) {
       const t = v.timer;
       if (!t.delivered || t.deliveredTsc <= t.deadline) continue;
-      const lateNs = ((t.deliveredTsc - t.deadline) * 1_000_000n) / cfg.tscKhz;
-      if (lateNs > BigInt(cfg.latenessBoundNs)) {
+      // Compare exactly: late cycles / (kHz / 1e6) > bound, without rounding the lateness.
+      const lateCyclesTimesMillion = (t.deliveredTsc - t.deadline) * 1_000_000n;
+      if (lateCyclesTimesMillion > BigInt(cfg.latenessBoundNs) * cfg.tscKhz) {
+        const lateNs = (lateCyclesTimesMillion + cfg.tscKhz - 1n) / cfg.tscKhz;
         return `vCPU${i}'s timer interrupt arrived ${lateNs} ns after its deadline (guest TSC ${t.deliveredTsc} vs ${t.deadline}, t=${t.deliveredAt}ns); the bound is ${cfg.latenessBoundNs} ns`;
       }
     }

@@ -5,6 +5,8 @@
  */
 import type { ClockInvariant } from './invariant.ts';
 
+const cycles = (n: bigint): string => (n === 1n ? '1 cycle' : `${n} cycles`);
+
 export const timerNotEarly: ClockInvariant = {
   name: 'timer-not-early',
   meaning: "the timer interrupt arrives when the guest's TSC is >= the deadline (warning level)",
@@ -13,7 +15,7 @@ export const timerNotEarly: ClockInvariant = {
     for (const [i, v] of s.vcpus.entries()) {
       const t = v.timer;
       if (t.delivered && t.deliveredTsc < t.deadline) {
-        return `vCPU${i}'s timer interrupt arrived at guest TSC ${t.deliveredTsc} (t=${t.deliveredAt}ns), ${t.deadline - t.deliveredTsc} cycles before its deadline ${t.deadline}`;
+        return `vCPU${i}'s timer interrupt arrived at guest TSC ${t.deliveredTsc} (t=${t.deliveredAt}ns), ${cycles(t.deadline - t.deliveredTsc)} before its deadline ${t.deadline}`;
       }
     }
     return undefined;

@@ -4,6 +4,9 @@
  * given and a run was truncated.
  */
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { runCatalogue } from '../../check/catalogue.ts';
+import { catalogueJson, catalogueJunit } from '../../check/reports.ts';
 import { InputError } from '../../check/inputError.ts';
 import { findScenario, resolveTarget } from '../../check/resolve.ts';
 import {
@@ -14,6 +17,7 @@ import {
   type CheckRun,
 } from '../../check/runCheck.ts';
 import { assertWritable, writeOutput } from '../files.ts';
+import { formatCatalogue } from '../format/catalogueTable.ts';
 import { formatRunHeader } from '../format/result.ts';
 import { formatTrace, traceRows } from '../format/trace.ts';
 import { progressLine } from '../progress.ts';
@@ -29,6 +33,47 @@ export interface CheckOptions {
   readonly requireComplete: boolean;
   readonly quiet: boolean;
   readonly bounds: Bounds;
+  readonly json?: string;
+  readonly junit?: string;
+}
+
+/**
+ * `check --all`: every (scenario, variant) against its expected verdicts, as one table; exit 0
+ * only if every verdict is as expected and every run complete.
+ */
+export function checkAllCommand(
+  options: CheckOptions,
+  style: Style,
+  print: (s: string) => void,
+): number {
+  if (options.out !== undefined)
+    throw new InputError('--all writes several counterexamples: use --out-dir');
+  for (const file of [options.json, options.junit])
+    if (file !== undefined) assertWritable(file, options.force);
+  const started = performance.now();
+  const progress = progressLine(options.quiet);
+  const catalogue = runCatalogue(options.bounds, (entry) => {
+    progress.done();
+    if (options.outDir !== undefined)
+      writeCounterexamples(entry.run, options.outDir, options.force);
+  });
+  progress.done();
+  print(formatCatalogue(catalogue, style, performance.now() - started));
+  if (options.json !== undefined)
+    writeOutput(options.json, catalogueJson(catalogue), options.force);
+  if (options.junit !== undefined)
+    writeOutput(options.junit, catalogueJunit(catalogue), options.force);
+  return catalogue.asExpected ? 0 : 1;
+}
+
+function writeCounterexamples(run: CheckRun, dir: string, force: boolean): void {
+  for (const v of run.result.violations) {
+    writeOutput(
+      join(dir, counterexampleName(run.target, v.invariant)),
+      counterexampleText(run.target, v),
+      force,
+    );
+  }
 }
 
 export function checkCommand(

@@ -29,6 +29,11 @@ export type ParamValues = Readonly<Record<string, number | boolean>>;
 
 export type Verdict = 'holds' | 'violated';
 
+/** A `sometimes` property, for every variant or only for those named. */
+export interface ScenarioSometimes extends Sometimes<ClockState> {
+  readonly variants?: readonly string[];
+}
+
 export interface VariantSpec {
   readonly name: string;
   readonly description: string;
@@ -50,7 +55,7 @@ export interface Scenario {
   readonly variants: readonly VariantSpec[];
   /** Names of the invariants any variant checks (each variant checks those in its `expected`). */
   readonly invariants: readonly string[];
-  readonly sometimes: readonly Sometimes<ClockState>[];
+  readonly sometimes: readonly ScenarioSometimes[];
   readonly configure: (params: ParamValues, variant: VariantSpec) => ClockConfig;
 }
 

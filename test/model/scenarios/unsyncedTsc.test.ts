@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../../explorer/index.ts';
 import { target } from '../../helpers.ts';
+import { pinScenario } from './pin.ts';
 
 // Pinned: a model change that alters these shows up in review.
 describe('unsynced-tsc', () => {

@@ -1,0 +1,104 @@
+/**
+ * The CI job: check every (scenario, variant) of the catalogue and compare each invariant's verdict
+ * with the expected one. A run is as expected only if every verdict matches, the run is complete
+ * (a truncated run proves nothing) and every `sometimes` property was reached (else it is vacuous).
+ */
+import { SCENARIOS, type Verdict } from '../model/scenarios/index.ts';
+import { resolveTarget } from './resolve.ts';
+import { runCheck, type Bounds, type CheckRun } from './runCheck.ts';
+
+export interface InvariantVerdict {
+  readonly invariant: string;
+  readonly expected: Verdict;
+  readonly actual: Verdict;
+  /** Depth of the shortest violation, when violated. */
+  readonly depth?: number;
+  readonly message?: string;
+  readonly asExpected: boolean;
+}
+
+export interface CatalogueEntry {
+  readonly run: CheckRun;
+  readonly verdicts: readonly InvariantVerdict[];
+  /** Names of `sometimes` properties never reached. */
+  readonly vacuous: readonly string[];
+  readonly asExpected: boolean;
+}
+
+export interface Catalogue {
+  readonly entries: readonly CatalogueEntry[];
+  readonly asExpected: boolean;
+}
+
+export function judge(run: CheckRun): CatalogueEntry {
+  const { result, target } = run;
+  const verdicts = target.invariants.map((inv): InvariantVerdict => {
+    const expected = target.variant.expected[inv.name]!;
+    const v = result.violations.find((x) => x.invariant === inv.name);
+    const actual: Verdict = v === undefined ? 'holds' : 'violated';
+    return {
+      invariant: inv.name,
+      expected,
+      actual,
+      ...(v === undefined ? {} : { depth: v.depth, message: v.message }),
+      asExpected: actual === expected,
+    };
+  });
+  const vacuous = result.sometimes.filter((s) => !s.reached).map((s) => s.name);
+  const asExpected =
+    result.status !== 'error' &&
+    result.complete &&
+    vacuous.length === 0 &&
+    verdicts.every((v) => v.asExpected);
+  return { run, verdicts, vacuous, asExpected };
+}
+
+export function runCatalogue(
+  bounds: Bounds = {},
+  onEntry?: (entry: CatalogueEntry) => void,
+): Catalogue {
+  const entries: CatalogueEntry[] = [];
+  for (const scenario of SCENARIOS) {
+    for (const variant of scenario.variants) {
+      const entry = judge(
+        runCheck(resolveTarget({ scenario: scenario.name, variant: variant.name }), bounds),
+      );
+      onEntry?.(entry);
+      entries.push(entry);
+    }
+  }
+  return { entries, asExpected: entries.every((e) => e.asExpected) };
+}
+
+function runName(entry: CatalogueEntry): string {
+  return `${entry.run.target.scenario.name} / ${entry.run.target.variant.name}`;
+}
+
+/** What is wrong with the run as a whole: a model error, a truncated run, a vacuous property. */
+export function runProblems(entry: CatalogueEntry): string[] {
+  const { result } = entry.run;
+  const lines: string[] = [];
+  if (result.status === 'error') lines.push(`the model failed: ${result.error?.message ?? ''}`);
+  else if (!result.complete)
+    lines.push(`not complete (${result.truncatedBy ?? 'stopped'}), so nothing it holds is proved`);
+  for (const s of entry.vacuous)
+    lines.push(`sometimes-property ${s} was never reached: the run is vacuous`);
+  return lines;
+}
+
+/** What is wrong with one verdict (undefined when it is as expected). */
+export function verdictProblem(v: InvariantVerdict): string | undefined {
+  if (v.asExpected) return undefined;
+  return v.actual === 'violated'
+    ? `${v.invariant} was expected to hold but is violated at depth ${v.depth}: ${v.message}`
+    : `${v.invariant} was expected to be violated but holds`;
+}
+
+/** Why an entry is a surprise, one line each (empty when it is as expected). */
+export function surprises(entry: CatalogueEntry): string[] {
+  const problems = [
+    ...runProblems(entry),
+    ...entry.verdicts.flatMap((v) => verdictProblem(v) ?? []),
+  ];
+  return problems.map((p) => `${runName(entry)}: ${p}`);
+}
