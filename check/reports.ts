@@ -57,7 +57,8 @@ export function catalogueJunit(c: Catalogue): string {
       const seconds = (e.run.result.stats.elapsedMs / 1000).toFixed(3);
       const ofRun = runProblems(e);
       return e.verdicts.map((v) => {
-        const problems = [...(verdictProblem(v) ?? []), ...ofRun];
+        const own = verdictProblem(v);
+        const problems = [...(own === undefined ? [] : [own]), ...ofRun];
         const body =
           problems.length === 0
             ? ''

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../model/scenarios/index.ts';
+import { cli, type CliRun } from '../helpers.ts';
+
+describe('clockcheck check --all', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clockcheck-all-'));
+  let run: CliRun;
+  beforeAll(() => {
+    run = cli('check', '--all', '--json', join(dir, 'v.json'), '--junit', join(dir, 'v.xml'));
+  });
+
+  it('exits 0: every verdict as expected, every run complete', () => {
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(
+      /17 variants, 35 verdicts in [\d.]+ s: every verdict as expected, every run complete/,
+    );
+  });
+
+  it('prints one row per scenario, variant and invariant, within 120 columns', () => {
+    const lines = run.out.split('\n');
+    expect(lines[0]).toMatch(
+      /^scenario\s+variant\s+invariant\s+exp\s+actual\s+states\s+depth\s+run\s+time$/,
+    );
+    expect(run.out).toMatch(
+      /tsc-deadline-ntp\s+recheck-and-block\s+host-monotonic\s+✓\s+✓\s+3,301\s+19\s+complete/,
+    );
+    expect(run.out).toMatch(/\n\s+no-lost-timer\s+✗\s+✗ 15\n/);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
+  });
+
+  it('--json: the same facts, deterministic apart from timings', () => {
+    const json = JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8'));
+    expect(json.asExpected).toBe(true);
+    expect(json.surprises).toEqual([]);
+    expect(json.runs).toHaveLength(SCENARIOS.reduce((n, s) => n + s.variants.length, 0));
+    expect(json.runs[0]).toMatchObject({
+      scenario: 'tsc-deadline-ntp',
+      variant: 'recheck-and-block',
+      complete: true,
+      distinctStates: 3301,
+      maxDepth: 19,
+      invariants: [
+        { name: 'host-monotonic', expected: 'holds', actual: 'holds' },
+        { name: 'no-lost-timer', expected: 'violated', actual: 'violated', depth: 15 },
+      ],
+    });
+    const again = cli('check', '--all', '--json', join(dir, 'w.json'));
+    const strip = (t: string) => t.replace(/"seconds": [\d.]+/g, '"seconds": 0');
+    expect(strip(readFileSync(join(dir, 'w.json'), 'utf8'))).toBe(
+      strip(readFileSync(join(dir, 'v.json'), 'utf8')),
+    );
+    expect(again.code).toBe(0);
+  });
+
+  it('--junit: one testcase per scenario, variant and invariant, none failing', () => {
+    const xml = readFileSync(join(dir, 'v.xml'), 'utf8');
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="clockcheck">/,
+    );
+    expect(xml.match(/<testcase /g)).toHaveLength(35);
+    expect(xml.match(/<testsuite /g)).toHaveLength(5);
+    expect(xml).toContain(
+      '<testcase classname="tsc-deadline-ntp.recheck-and-block" name="no-lost-timer"',
+    );
+    expect(xml).not.toContain('<failure');
+  });
+
+  it('rejects a scenario, --variant, --param or --out with --all, in one line, exit 2', () => {
+    expect(cli('check', 'unsynced-tsc', '--all')).toMatchObject({
+      code: 2,
+      err: "clockcheck: --all checks every scenario: drop 'unsynced-tsc'\n",
+    });
+    expect(cli('check', '--all', '--variant', 'x')).toMatchObject({
+      code: 2,
+      err: 'clockcheck: --variant applies to one scenario, not to --all\n',
+    });
+    expect(cli('check', '--all', '--param', 'a=1')).toMatchObject({
+      code: 2,
+      err: 'clockcheck: --param applies to one scenario, not to --all\n',
+    });
+    expect(cli('check', '--all', '--out', 'x.itf.json').code).toBe(2);
+    expect(cli('check')).toMatchObject({
+      code: 2,
+      err: 'clockcheck: name a scenario (see clockcheck list) or give --all\n',
+    });
+  });
+});
