@@ -10,6 +10,7 @@ import { TraceFileError } from '../counterexamples/traceFile.ts';
 import { toolVersion } from '../counterexamples/modelHash.ts';
 import { checkAllCommand, checkCommand, type CheckOptions } from './commands/check.ts';
 import { listJson, listText } from './commands/list.ts';
+import { minimizeCommand } from './commands/minimize.ts';
 import { replayCommand } from './commands/replay.ts';
 import { colorWanted, makeStyle, type Style } from './style.ts';
 
@@ -176,6 +177,24 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .action((file: string, o: { variant?: string }) => {
       setExit(replayCommand(file, o, style(program, io), print));
+    });
+
+  program
+    .command('minimize')
+    .description(
+      'shrink a counterexample (fewer steps, smaller parameters and values) while the same invariant still fails',
+    )
+    .argument('<file>', 'a .itf.json counterexample')
+    .option('--out <file>', 'where to write the result (default: FILE with .min.itf.json)')
+    .option(
+      '--keep-params',
+      'keep the scenario parameters as recorded; only remove steps and shrink action values',
+    )
+    .option('--force', 'overwrite the output file if it exists')
+    .action((file: string, o: { out?: string; force?: boolean; keepParams?: boolean }) => {
+      const options = { force: o.force === true, keepParams: o.keepParams === true };
+      const out = o.out === undefined ? {} : { out: o.out };
+      setExit(minimizeCommand(file, { ...options, ...out }, style(program, io), print));
     });
 
   return program;

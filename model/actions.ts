@@ -58,3 +58,13 @@ export function describeAction(action: ClockAction): string {
     .map(([key, value]) => `${key}=${String(value)}`);
   return [action.kind, ...args].join(' ');
 }
+
+/**
+ * The action fields that are magnitudes (an instant, an adjustment, a distance) rather than names
+ * of things (a vCPU, a task, a pCPU): a counterexample minimizer may try smaller values of these.
+ */
+export const MAGNITUDE_FIELDS: Readonly<Partial<Record<ActionKind, readonly string[]>>> = {
+  timeAdvance: ['to'],
+  ntpMultChange: ['adj'],
+  timerProgram: ['cycles'],
+};

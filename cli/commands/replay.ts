@@ -1,46 +1,79 @@
 /**
- * `clockcheck replay FILE [--variant V]`: re-execute a counterexample on today's model. Exit 0 when
- * the recorded violation reproduces step for step, 1 when it does not, 2 on bad input.
+ * `clockcheck replay FILE|FOLDER [--variant V]`: re-execute counterexamples on today's model.
+ * Without --variant, exit 0 when every recorded violation reproduces step for step; with it (a
+ * proposed fix), exit 0 only when every trace is neutralized (a trace that diverges says nothing
+ * about the fix, so it does not count as neutralized). 1 otherwise, 2 on bad input.
  */
-import { readFileSync } from 'node:fs';
-import { InputError } from '../../check/inputError.ts';
-import { describeOutcome, replayTrace } from '../../counterexamples/replay.ts';
 import { modelHash } from '../../counterexamples/modelHash.ts';
-import { parseTraceFile } from '../../counterexamples/traceFile.ts';
+import {
+  describeOutcome,
+  replaySucceeded,
+  replayTrace,
+  replayVerdict,
+} from '../../counterexamples/replay.ts';
+import { replayAll, summarize } from '../../counterexamples/replayAll.ts';
+import {
+  isFolder,
+  readTraceFile,
+  readTraceFolder,
+  type NamedTrace,
+} from '../../counterexamples/traceFiles.ts';
 import type { Style } from '../style.ts';
 
 export function replayCommand(
-  file: string,
+  path: string,
   options: { readonly variant?: string },
   style: Style,
   print: (s: string) => void,
 ): number {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  const trace = parseTraceFile(text, file);
+  return isFolder(path)
+    ? replayFolder(readTraceFolder(path), options, style, print)
+    : replayFile(readTraceFile(path), options, style, print);
+}
+
+function modelNote(traces: readonly NamedTrace[], style: Style): string | undefined {
+  const stale = traces.filter((t) => t.trace.meta.modelHash !== modelHash());
+  if (stale.length === 0) return undefined;
+  const which =
+    stale.length === 1 ? `(${stale[0]!.trace.meta.modelHash}` : `(${stale.length} files`;
+  return style.yellow(
+    `  note: the model changed since ${stale.length === 1 ? 'this trace was' : 'these traces were'} written ${which}, now ${modelHash()})`,
+  );
+}
+
+function replayFile(
+  { name, trace }: NamedTrace,
+  options: { readonly variant?: string },
+  style: Style,
+  print: (s: string) => void,
+): number {
   const replay = replayTrace(trace, options);
   const steps = trace.steps.length;
   print(
-    `${style.bold(file)}: ${trace.meta.scenario} / ${trace.meta.variant}, ${trace.meta.invariant}, ${steps - 1} steps`,
+    `${style.bold(name)}: ${trace.meta.scenario} / ${trace.meta.variant}, ${trace.meta.invariant}, ${steps - 1} steps`,
   );
-  if (trace.meta.modelHash !== modelHash()) {
-    print(
-      style.yellow(
-        `  note: the model changed since this trace was written (${trace.meta.modelHash}, now ${modelHash()})`,
-      ),
-    );
-  }
+  const note = modelNote([{ name, trace }], style);
+  if (note !== undefined) print(note);
+  const ok = replaySucceeded(replayVerdict(replay, steps));
   const line = describeOutcome(replay, steps);
-  const o = replay.outcome;
-  // On its own variant the recorded violation must reproduce step for step; on another variant
-  // (a proposed fix), success is that the trace no longer breaks the invariant.
-  const ok = replay.sameVariant
-    ? o.kind === 'violated' && o.step === steps - 1
-    : o.kind !== 'violated';
   print(`  ${ok ? style.green(line) : style.red(line)}`);
   return ok ? 0 : 1;
+}
+
+function replayFolder(
+  traces: readonly NamedTrace[],
+  options: { readonly variant?: string },
+  style: Style,
+  print: (s: string) => void,
+): number {
+  const all = replayAll(traces, options.variant);
+  for (const f of all.files) {
+    const line = replaySucceeded(f.verdict) ? style.green(f.line) : style.red(f.line);
+    print(`${style.bold(f.name)}: ${line}`);
+  }
+  const note = modelNote(traces, style);
+  if (note !== undefined) print(note);
+  const summary = summarize(all, options.variant !== undefined);
+  print(all.ok ? style.green(summary) : style.red(summary));
+  return all.ok ? 0 : 1;
 }

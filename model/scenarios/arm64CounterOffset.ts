@@ -35,6 +35,7 @@ export const arm64CounterOffset: Scenario = {
       default: 100,
       min: 1,
       max: 10_000,
+      minimize: 'keep',
     },
     {
       name: 'horizonNs',

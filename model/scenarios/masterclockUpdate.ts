@@ -73,6 +73,7 @@ export const masterclockUpdate: Scenario = {
       default: 100,
       min: 0,
       max: NS_PER_SEC,
+      minimize: 'keep',
     },
     {
       name: 'driftBoundNs',
@@ -81,6 +82,7 @@ export const masterclockUpdate: Scenario = {
       default: 100,
       min: 0,
       max: NS_PER_SEC,
+      minimize: 'keep',
     },
   ],
   variants: [

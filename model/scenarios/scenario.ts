@@ -15,6 +15,12 @@ export interface IntegerParam {
   readonly default: number;
   readonly min: number;
   readonly max: number;
+  /**
+   * `keep`: `clockcheck minimize` leaves this parameter as it is. For an invariant's tolerance
+   * (shrinking it only weakens the claim) and for a platform rate (its rounding is an effect of
+   * its own, so another rate would show a different cause). Others shrink toward `min`.
+   */
+  readonly minimize?: 'keep';
 }
 
 export interface BooleanParam {

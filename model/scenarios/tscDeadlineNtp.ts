@@ -43,6 +43,7 @@ export const tscDeadlineNtp: Scenario = {
       default: 1000,
       min: 1,
       max: 10_000,
+      minimize: 'keep',
     },
     {
       name: 'timerNs',
@@ -84,6 +85,7 @@ export const tscDeadlineNtp: Scenario = {
       default: 100,
       min: 0,
       max: 1_000 * NS_PER_MS,
+      minimize: 'keep',
     },
   ],
   variants: [

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../../helpers.ts';
+import { COUNTEREXAMPLES } from '../../counterexamples/committed.ts';
+
+const folder = (scenario: string) => join(COUNTEREXAMPLES, scenario);
+
+describe('clockcheck replay FOLDER', () => {
+  it('replays every file, one line each, and a summary; exit 0 when all reproduce', () => {
+    const r = cli('replay', folder('unsynced-tsc'));
+    expect(r.code).toBe(0);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .filter((l) => !l.includes('note: the model changed'));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      /no-clamp\.guest-monotonic\.itf\.json: reproduced: guest-monotonic violated at step 4/,
+    );
+    expect(lines[2]).toBe('2 files: 2 reproduced, 0 not reproduced, 0 diverged');
+  });
+
+  it('--variant: exit 0 only when every trace is neutralized', () => {
+    const fixed = cli('replay', folder('unsynced-tsc'), '--variant', 'global-clamp');
+    expect(fixed.code).toBe(0);
+    expect(fixed.out).toContain('2 files: 2 neutralized, 0 still violated, 0 diverged');
+
+    const notFixed = cli('replay', folder('tsc-deadline-ntp'), '--variant', 'rearm-remaining');
+    expect(notFixed.code).toBe(1);
+    expect(notFixed.out).toContain('still violated at step 15 under rearm-remaining');
+    expect(notFixed.out).toContain(
+      'diverged at step 7: timerInject vcpu=0 is not enabled under rearm-remaining',
+    );
+    expect(notFixed.out.trim().split('\n').at(-1)).toBe(
+      '4 files: 1 neutralized, 1 still violated, 2 diverged',
+    );
+  });
+
+  it('one file that diverges under the variant is not neutralized: exit 1', () => {
+    const r = cli(
+      'replay',
+      join(folder('tsc-deadline-ntp'), 'recheck-and-block.no-lost-timer.itf.json'),
+      '--variant',
+      'pending-latch',
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      'diverged at step 9: vcpuBlock vcpu=0 is not enabled under pending-latch',
+    );
+  });
+
+  it('bad input: an empty folder, a bad file in the folder, an unknown variant; one line, exit 2', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'clockcheck-'));
+    expect(cli('replay', empty)).toMatchObject({
+      code: 2,
+      out: '',
+      err: expect.stringMatching(/holds no \.itf\.json files.*\n$/),
+    });
+    const mixed = mkdtempSync(join(tmpdir(), 'clockcheck-'));
+    copyFileSync(
+      join(folder('unsynced-tsc'), 'no-clamp.guest-monotonic.itf.json'),
+      join(mixed, 'a.itf.json'),
+    );
+    writeFileSync(join(mixed, 'b.itf.json'), '{}');
+    const bad = cli('replay', mixed);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toBe('');
+    expect(bad.err).toMatch(/b\.itf\.json: .*clockcheck counterexample/);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    const unknown = cli('replay', folder('unsynced-tsc'), '--variant', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toBe(
+      "clockcheck: scenario unsynced-tsc has no variant 'nope' (variants: no-clamp, global-clamp, stable-bit-with-skew)\n",
+    );
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { replayAll, summarize } from '../../counterexamples/replayAll.ts';
+import { readTraceFolder } from '../../counterexamples/traceFiles.ts';
+import { join } from 'node:path';
+import { COUNTEREXAMPLES, loadCommitted } from './committed.ts';
+import { findScenario } from '../../check/resolve.ts';
+
+describe('replayAll', () => {
+  it('without a variant: every committed trace of a scenario reproduces', () => {
+    const all = replayAll(readTraceFolder(join(COUNTEREXAMPLES, 'masterclock-update')));
+    expect(all.files.map((f) => f.verdict)).toEqual(Array(4).fill('reproduced'));
+    expect(all.ok).toBe(true);
+    expect(summarize(all, false)).toBe('4 files: 4 reproduced, 0 not reproduced, 0 diverged');
+  });
+
+  it('on the fix: neutralized traces, each with its line', () => {
+    const all = replayAll(readTraceFolder(join(COUNTEREXAMPLES, 'unsynced-tsc')), 'global-clamp');
+    expect(all.files.map((f) => [f.verdict, f.line])).toEqual([
+      ['neutralized', 'neutralized: guest-monotonic holds on this trace under global-clamp'],
+      ['neutralized', 'neutralized: guest-monotonic holds on this trace under global-clamp'],
+    ]);
+    expect(all.ok).toBe(true);
+    expect(summarize(all, true)).toBe('2 files: 2 neutralized, 0 still violated, 0 diverged');
+  });
+
+  it('on a variant that does not fix it: still violated, and diverged with the reason', () => {
+    const traces = readTraceFolder(join(COUNTEREXAMPLES, 'tsc-deadline-ntp'));
+    const all = replayAll(traces, 'rearm-remaining');
+    const byName = Object.fromEntries(all.files.map((f) => [f.name.split('/').at(-1), f]));
+    expect(byName['inject-always.timer-not-early.itf.json']!.verdict).toBe('neutralized');
+    expect(byName['raw-correlated.timer-lateness.itf.json']!.line).toMatch(
+      /^still violated at step 15 under rearm-remaining: .*501 ns after its deadline/,
+    );
+    const diverged = byName['pending-latch.timer-not-early.itf.json']!;
+    expect(diverged.verdict).toBe('diverged');
+    expect(diverged.line).toMatch(
+      /^diverged at step 7: timerInject vcpu=0 is not enabled under rearm-remaining; the state before it differs from the recording at vcpus\[0\]\.timer\.hrtimer\.armed \(true, recorded false\)/,
+    );
+    expect(all.ok).toBe(false);
+    expect(all.counts).toMatchObject({ neutralized: 1, 'still-violated': 1, diverged: 2 });
+  });
+
+  it('takes a variant given as a spec, not only a name (a user’s own fix)', () => {
+    const scenario = findScenario('unsynced-tsc');
+    const clamp = scenario.variants.find((v) => v.name === 'global-clamp')!;
+    const mine = { ...clamp, name: 'my-clamp', expected: {} };
+    const trace = {
+      name: 'x',
+      trace: loadCommitted('unsynced-tsc/no-clamp.guest-monotonic.itf.json'),
+    };
+    const all = replayAll([trace], mine);
+    expect(all.files[0]!.line).toBe(
+      'neutralized: guest-monotonic holds on this trace under my-clamp',
+    );
+    const noClamp = { ...scenario.variants[0]!, name: 'my-no-clamp' };
+    expect(replayAll([trace], noClamp).files[0]!.verdict).toBe('still-violated');
+  });
+});
