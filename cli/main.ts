@@ -12,6 +12,7 @@ import { checkAllCommand, checkCommand, type CheckOptions } from './commands/che
 import { listJson, listText } from './commands/list.ts';
 import { minimizeCommand } from './commands/minimize.ts';
 import { replayCommand } from './commands/replay.ts';
+import { showCommand } from './commands/show.ts';
 import { colorWanted, makeStyle, type Style } from './style.ts';
 
 /** Where the command writes; the tests pass their own. */
@@ -195,6 +196,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const options = { force: o.force === true, keepParams: o.keepParams === true };
       const out = o.out === undefined ? {} : { out: o.out };
       setExit(minimizeCommand(file, { ...options, ...out }, style(program, io), print));
+    });
+
+  program
+    .command('show')
+    .description(
+      'a counterexample as a table: one row per step, a column per vCPU and the host; or --html: a timeline page',
+    )
+    .argument('<file>', 'a .itf.json counterexample')
+    .option('--html <out>', 'write a self-contained HTML page with an SVG timeline instead')
+    .option('--force', 'overwrite the HTML file if it exists')
+    .action((file: string, o: { html?: string; force?: boolean }) => {
+      const html = o.html === undefined ? {} : { html: o.html };
+      setExit(showCommand(file, { ...html, force: o.force === true }, style(program, io), print));
     });
 
   return program;

@@ -104,3 +104,37 @@ export function diffItf(before: ItfValue, after: ItfValue): [string, string, str
   for (const [p, was] of old) changes.push([p, was, '(absent)']);
   return changes;
 }
+
+/**
+ * A value read back from ITF into the shape of `template` (a model value of the same shape, such
+ * as the model's initial state): each integer becomes a bigint or a number as the template's is.
+ * An error names the path where the shapes differ.
+ */
+export function fromItf(v: ItfValue, template: unknown, path = 'state'): unknown {
+  if (isBigintValue(v)) {
+    if (typeof template === 'bigint') return BigInt(v['#bigint']);
+    if (typeof template === 'number') return Number(v['#bigint']);
+    throw new Error(`${path}: an integer where the model has ${typeof template}`);
+  }
+  if (typeof v === 'boolean' || typeof v === 'string') {
+    if (typeof template !== typeof v)
+      throw new Error(`${path}: a ${typeof v} where the model has ${typeof template}`);
+    return v;
+  }
+  if (Array.isArray(v)) {
+    if (!Array.isArray(template)) throw new Error(`${path}: a list where the model has none`);
+    if (v.length > 0 && template.length === 0)
+      throw new Error(`${path}: ${v.length} items where the model has none`);
+    // Lists hold values of one shape; take each item's from the template's item at that index, or its first.
+    return v.map((x, i) => fromItf(x, template[i] ?? template[0], `${path}[${i}]`));
+  }
+  if (typeof template !== 'object' || template === null || Array.isArray(template))
+    throw new Error(`${path}: a record where the model has ${typeof template}`);
+  const t = template as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(v as Record<string, ItfValue>).map(([k, x]) => {
+      if (!(k in t)) throw new Error(`${path}.${k}: not a field of the model's state`);
+      return [k, fromItf(x, t[k], `${path}.${k}`)];
+    }),
+  );
+}
