@@ -60,7 +60,14 @@ export function formatShowText(
   const last = table.rows.length - 1;
   const stepW = Math.max(4, String(last).length);
   const nowW = Math.max(6, ...table.rows.map((r) => r.now.length));
-  const actionW = Math.min(MAX_ACTION, Math.max(6, ...table.rows.map((r) => r.action.length)));
+  // Actions wrap between their words, never inside one (an action kind is one long word).
+  const longestWord = Math.max(
+    ...table.rows.flatMap((r) => r.action.split(' ').map((w) => w.length)),
+  );
+  const actionW = Math.max(
+    longestWord,
+    Math.min(MAX_ACTION, Math.max(6, ...table.rows.map((r) => r.action.length))),
+  );
   const flexCount = table.columns.length;
   const fixed = stepW + nowW + actionW + SEPARATOR.length * (2 + flexCount);
   const natural = table.columns.map((name, c) =>

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from './helpers.ts';
+
+const README = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
+
+/** The output shown under a `$ npx clockcheck …` line of the README, up to the end of its block. */
+function shownOutput(command: string): string {
+  const start = README.indexOf(`$ npx clockcheck ${command}\n`);
+  expect(start).toBeGreaterThan(0);
+  const from = README.indexOf('\n', start) + 1;
+  return README.slice(from, README.indexOf('\n```', from));
+}
+
+describe('README', () => {
+  it('"Reading a counterexample" shows what show prints today', () => {
+    const file = 'counterexamples/tsc-deadline-ntp/pending-latch.timer-not-early.itf.json';
+    const r = cli('show', join(import.meta.dirname, '..', file));
+    expect(shownOutput(`show ${file}`)).toBe(r.out.trimEnd());
+  });
+
+  it('has the section right after "Counterexample files", with the picture it names', () => {
+    const sections = [...README.matchAll(/^## (.*)$/gm)].map((m) => m[1]);
+    expect(sections.indexOf('Reading a counterexample')).toBe(
+      sections.indexOf('Counterexample files') + 1,
+    );
+    const png = readFileSync(join(import.meta.dirname, '../docs/counterexample.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(README).toContain('](docs/counterexample.png)');
+  });
+});
