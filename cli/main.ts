@@ -169,9 +169,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   program
     .command('replay')
     .description(
-      're-execute a counterexample file on the current model; exit 0 if its violation reproduces',
+      're-execute a counterexample (or every one in a folder) on the current model; exit 0 if every ' +
+        'violation reproduces, or with --variant, if every trace is neutralized',
     )
-    .argument('<file>', 'a .itf.json counterexample')
+    .argument('<file>', 'a .itf.json counterexample, or a folder of them')
     .option(
       '--variant <name>',
       'replay on another variant of the same scenario (does the fix neutralize it?)',
