@@ -4,8 +4,9 @@
  *
  * Enabled: a task in a read takes its next step; a task not in one may start one while it has done
  * fewer than limits.readsPerTask reads. A read does not start (nor retry) on a page whose version is
- * odd. No step while the task's vCPU has a clock update requested (it is out of the guest); with
- * writesDuringReads off, no read starts while a host write is under way.
+ * odd. No step while the task's vCPU is out of the guest: a clock update requested, or its own page
+ * being written (KVM writes it from that vCPU's thread); with writesDuringReads off, no read starts
+ * while any host write is under way.
  * Changes: the read's progress; on completion the task's last two reads, last_value (by the
  * readClamp policy) and the largest value returned.
  * Abstracts: pvclock_clocksource_read / __pvclock_read_cycles (arch/x86/kernel/pvclock.c,
@@ -138,6 +139,24 @@ describe('guestRead: when it is enabled', () => {
     const other = split({ vcpus: [{ pcpu: 0 }, { pcpu: 0 }] });
     const s = state(other, (d) => void (d.vcpus[1]!.clockUpdateRequested = true));
     expect(enabled(s, other, 'guestRead')).toEqual([read('version')]);
+  });
+
+  it('takes no step while the task’s own vCPU writes its page; a task on another vCPU may read that page', () => {
+    // KVM writes a vCPU's page from that vCPU's thread, so the vCPU runs no guest code meanwhile.
+    const cfg = split({
+      vcpus: [{ pcpu: 0 }, { pcpu: 0 }],
+      tasks: [{ vcpu: 0 }, { vcpu: 1 }],
+      policies: { readPage: 'vcpu0' },
+    });
+    const writing = state(cfg, (d) => {
+      d.vcpus[0]!.pvtiWrite.active = true;
+      d.vcpus[0]!.pvtiWrite.step = 1;
+      d.tasks[0]!.read.active = true;
+      d.tasks[0]!.read.step = 1;
+    });
+    expect(enabled(writing, cfg, 'guestRead')).toEqual([read('version', 1)]);
+    const done = produce(writing, (d) => void (d.vcpus[0]!.pvtiWrite.active = false));
+    expect(enabled(done, cfg, 'guestRead')).toEqual([read('fields', 0), read('version', 1)]);
   });
 
   it('with writesDuringReads off, starts no read during a host write but finishes one under way', () => {
