@@ -84,7 +84,16 @@ export function checkCommand(
 ): number {
   const scenario = findScenario(scenarioName);
   const variants =
-    options.variant === undefined ? scenario.variants.map((v) => v.name) : [options.variant];
+    options.variant !== undefined
+      ? [options.variant]
+      : scenario.variants
+          .filter((v) => options.invariant === undefined || options.invariant in v.expected)
+          .map((v) => v.name);
+  if (variants.length === 0) {
+    throw new InputError(
+      `no variant of ${scenario.name} checks invariant '${options.invariant ?? ''}' (it checks: ${scenario.invariants.join(', ')})`,
+    );
+  }
   const targets = variants.map((variant) =>
     resolveTarget({
       scenario: scenarioName,

@@ -41,6 +41,8 @@ export function listJson(): string {
 
 export function listText(style: Style): string {
   const lines: string[] = [];
+  // One column for the expected verdicts, wide enough for the longest variant name.
+  const width = Math.max(...SCENARIOS.flatMap((s) => s.variants.map((v) => v.name.length)));
   for (const s of SCENARIOS) {
     lines.push(`${style.bold(s.name)}: ${s.title}`);
     lines.push(`  source: ${s.source}`);
@@ -48,7 +50,7 @@ export function listText(style: Style): string {
       const expected = Object.entries(v.expected)
         .map(([inv, verdict]) => `${inv} ${verdict === 'holds' ? '✓' : '✗'}`)
         .join(', ');
-      lines.push(`  --variant ${v.name.padEnd(24)} ${expected}`);
+      lines.push(`  --variant ${v.name.padEnd(width)} ${expected}`);
       lines.push(`      ${style.dim(v.description)}`);
     }
     const params = s.params.map((p) => `${p.name}=${String(p.default)}`).join(' ');

@@ -3,8 +3,9 @@
  *
  * The guest vDSO reads kvmclock in steps (getcpu, version, fields, rdtsc, version again) and may be
  * migrated between them; the host rewrites a page while a read is under way. The old host wrote the
- * page in one bulk copy with the new, even version first, so a reader could pass the version check
- * with a half-written page; and a reader that takes one vCPU's page and another vCPU's TSC mixes
+ * page in one bulk copy with the new, even version first, so a reader on another vCPU (the vDSO
+ * cannot stop it from reading another vCPU's page) could pass the version check with a half-written
+ * page; and a reader that takes one vCPU's page and another vCPU's TSC mixes
  * clocks that only agree if the TSCs are synchronized.
  */
 import type { ClockConfig } from '../config.ts';
@@ -20,7 +21,9 @@ export const pvclockRead: Scenario = {
     'Two vCPUs on two pCPUs with 1 GHz TSCs (the rate at which pvclock and MONOTONIC_RAW conversions are ' +
     'exact, so a page rewrite by itself does not step time), each with its own page; one task reading ' +
     'kvmclock the vDSO way in four steps, with no clamp, and migrating once. The host rewrites a page ' +
-    'once (a kvmclock update), re-anchored at that pCPU’s TSC and MONOTONIC_RAW, by the variant’s protocol.',
+    'once (a kvmclock update), re-anchored at that pCPU’s TSC and MONOTONIC_RAW, by the variant’s protocol. ' +
+    'KVM writes a vCPU’s page from that vCPU’s thread, so only a task on another vCPU can see it half-written: ' +
+    'the host-* variants read vCPU0’s page from wherever the task runs (it starts on vCPU0 and may migrate).',
   params: [
     {
       name: 'hostWritesDuringRead',
@@ -81,15 +84,16 @@ export const pvclockRead: Scenario = {
     {
       name: 'host-bulk-copy',
       description:
-        'the host bumps version by 2 and copies the whole page, version first (KVM before 2015)',
-      policies: { pvclockWrite: 'bulk-copy' },
+        'the host bumps version by 2 and copies the whole page, version first (KVM before 2015), read by a task on another vCPU (vCPU0’s page)',
+      policies: { pvclockWrite: 'bulk-copy', readPage: 'vcpu0' },
       settings: { stableBit: true },
       expected: { 'pvti-consistent': 'violated', 'guest-monotonic': 'violated' },
     },
     {
       name: 'host-odd-even',
-      description: 'version odd, fields, version even (the fix); readers retry',
-      policies: { pvclockWrite: 'odd-even' },
+      description:
+        'version odd, fields, version even (the fix); readers retry. The same cross-vCPU reader as host-bulk-copy',
+      policies: { pvclockWrite: 'odd-even', readPage: 'vcpu0' },
       settings: { stableBit: true },
       expected: { 'pvti-consistent': 'holds', 'guest-monotonic': 'holds' },
     },

@@ -1,6 +1,7 @@
 /**
  * guestCounterRead: a guest task on arm64 reads its vCPU's virtual counter (CNTVCT_EL0, read
- * without a trap): the physical counter minus the vCPU's voffset.
+ * without a trap: __arch_counter_get_cntvct in arch/arm64/include/asm/arch_timer.h): the physical
+ * counter minus the vCPU's voffset (CNTVOFF_EL2), as a u64.
  *
  * Enabled: for a task whose vCPU has had its counter restored (the vCPU runs only then), while the
  * task has done fewer reads than the scenario allows.

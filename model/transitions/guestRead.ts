@@ -12,7 +12,8 @@
  *
  * Enabled: a task with a read in progress takes its next step; a task without one may start one
  * while it has done fewer reads than the scenario allows. Not while the task's vCPU is out of the
- * guest for a clock update, nor (unless writes may overlap reads) while a host write is under way.
+ * guest (a clock update requested, or its own page being written: KVM writes a vCPU's page from
+ * that vCPU's thread), nor (unless writes may overlap reads) while any host write is under way.
  * Changes: the task's read progress; on completion its last two reads, the global last_value and
  * the largest value returned.
  */
@@ -32,10 +33,20 @@ function pageIsPartial(s: ClockState, cfg: ClockConfig, vcpu: number): boolean {
   return w.active && w.step > 0 && cfg.policies.pvclockWrite.steps[w.step - 1]!.partialAfter;
 }
 
+/**
+ * The vCPU is in the host, not running guest code: it has a clock update to do before it re-enters,
+ * or it is writing its own page (kvm_guest_time_update runs in the vCPU's own thread). A half-written
+ * page can therefore only be seen from another vCPU.
+ */
+function outOfGuest(s: ClockState, vcpu: number): boolean {
+  const v = s.vcpus[vcpu]!;
+  return v.clockUpdateRequested || v.pvtiWrite.active;
+}
+
 function nextStep(s: ClockState, cfg: ClockConfig, task: number): ReadStep | undefined {
   const t = s.tasks[task]!;
   if (!t.read.active && t.reads >= cfg.limits.readsPerTask) return undefined;
-  if (s.vcpus[t.vcpu]!.clockUpdateRequested) return undefined;
+  if (outOfGuest(s, t.vcpu)) return undefined;
   if (!cfg.writesDuringReads && !t.read.active && s.vcpus.some((v) => v.pvtiWrite.active))
     return undefined;
   const step = cfg.splitReads ? SPLIT_STEPS[t.read.active ? t.read.step : 0]! : 'whole';

@@ -68,6 +68,24 @@ describe('clockcheck check --all', () => {
     expect(xml).not.toContain('<failure');
   });
 
+  it('the README shows the table as the tool prints it (timings aside)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const shown = /\$ npx clockcheck check --all\n([^`]*)```/.exec(readme)?.[1];
+    const untimed = (t: string) =>
+      t
+        .split('\n')
+        .map((l) =>
+          l
+            .replace(/ +[\d.]+ s$/, '')
+            .replace(/ in [\d.]+ s:/, ' in _ s:')
+            .trimEnd(),
+        )
+        .join('\n')
+        .trim();
+    expect(shown).toBeDefined();
+    expect(untimed(shown!)).toBe(untimed(run.out));
+  });
+
   it('rejects a scenario, --variant, --param or --out with --all, in one line, exit 2', () => {
     expect(cli('check', 'unsynced-tsc', '--all')).toMatchObject({
       code: 2,

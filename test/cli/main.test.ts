@@ -112,6 +112,10 @@ describe('clockcheck check', () => {
       ['check', 'unsynced-tsc', '--variant', 'no-clamp', '--invariant', 'no-lost-timer'],
       "clockcheck: unsynced-tsc / no-clamp does not check invariant 'no-lost-timer' (it checks: guest-monotonic)",
     ],
+    [
+      ['check', 'unsynced-tsc', '--invariant', 'no-lost-timer'],
+      "clockcheck: no variant of unsynced-tsc checks invariant 'no-lost-timer' (it checks: guest-monotonic)",
+    ],
     [['frobnicate'], "clockcheck: unknown command 'frobnicate'"],
   ])('bad input %j: one line naming what was wrong, exit 2', (argv, message) => {
     const r = cli(...argv);
@@ -119,6 +123,17 @@ describe('clockcheck check', () => {
     expect(r.err.startsWith(message)).toBe(true);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.out).toBe('');
+  });
+});
+
+describe('check --invariant without --variant', () => {
+  it('checks only the variants that check that invariant', () => {
+    const r = cli('check', 'tsc-deadline-ntp', '--invariant', 'timer-lateness', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.out.match(/^tsc-deadline-ntp \/ [a-z-]+/gm)).toEqual([
+      'tsc-deadline-ntp / raw-correlated',
+    ]);
+    expect(r.out).toContain('✗ timer-lateness violated at depth 15');
   });
 });
 

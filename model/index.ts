@@ -1,0 +1,81 @@
+/**
+ * The clock model's public surface: the kernel's arithmetic, the state and its actions, the
+ * transitions and the policies that vary them, the scenario catalogue, and buildModel, which turns
+ * a configuration into the explorer's Model. Code outside model/ (and a user's own variant file)
+ * should need nothing that is not exported here.
+ */
+
+// The kernel's fixed-point clock arithmetic, with its names: mulU64U32Shr, pvclockScaleDelta,
+// pvclockReadCycles, kvmGetTimeScale, clocksCalcMultShift, kvmScaleTsc, timekeeperRead,
+// timekeeperApplyAdjustment, lapicDeadlineNs, and the Pvti and TkClock types.
+export * from './arith/index.ts';
+
+export type {
+  ClockState,
+  HostState,
+  HostClockStep,
+  PcpuState,
+  KvmState,
+  VcpuState,
+  PvtiWrite,
+  GuestTimer,
+  HostHrtimer,
+  TaskState,
+  ReadProgress,
+  ReadRecord,
+  GuestState,
+} from './state.ts';
+export {
+  ACTION_KINDS,
+  describeAction,
+  type ClockAction,
+  type ActionKind,
+  type ActionOf,
+  type MasterclockTrigger,
+  type ReadStep,
+} from './actions.ts';
+export type { ClockConfig, PcpuConfig, Limits } from './config.ts';
+
+export { initialState } from './initialState.ts';
+export { enabledActions, nextState } from './next.ts';
+export { encodeState } from './encode.ts';
+export { TRANSITIONS } from './transitions/index.ts';
+export type { Transition, ClockDraft } from './transition.ts';
+
+// What a policy (a user's own one too) is built from: the clocks as functions of the state, and
+// the guest timer's arming and latching.
+export {
+  hostTscAt,
+  guestTsc,
+  hostClocksourceCycles,
+  monoNow,
+  rawNow,
+  monoAt,
+  monoReachesAt,
+  guestTscReachesAt,
+  rawToMono,
+  kvmclockOn,
+  pvtiFor,
+} from './clocks.ts';
+export { armForRemaining, kick, latchPending, disarm, clockeventInstant } from './timers.ts';
+
+export {
+  POLICY_LIBRARY,
+  DEFAULT_POLICIES,
+  resolvePolicies,
+  type Policies,
+  type PolicyNames,
+  type PolicyPoint,
+} from './policies/index.ts';
+export { WHOLE_VM, type CounterRestorePolicy } from './policies/counterRestore.ts';
+export type { HrtimerExpiryPolicy } from './policies/hrtimerExpiry.ts';
+export type { PvclockWriteProtocol, PvtiWriteStep } from './policies/pvclockWriteProtocol.ts';
+export type { ReadClampPolicy, ClampResult } from './policies/readClamp.ts';
+export type { ReadPagePolicy } from './policies/readPage.ts';
+export type { TimerClockPolicy } from './policies/timerClock.ts';
+export type { WakeCheckPolicy } from './policies/wakeCheck.ts';
+
+export * from './scenarios/index.ts';
+export { baseConfig } from './scenarios/baseConfig.ts';
+
+export { buildModel, type ClockModel } from './buildModel.ts';
