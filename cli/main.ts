@@ -8,9 +8,15 @@ import { InputError } from '../check/inputError.ts';
 import type { Bounds } from '../check/runCheck.ts';
 import { TraceFileError } from '../counterexamples/traceFile.ts';
 import { toolVersion } from '../counterexamples/modelHash.ts';
-import { checkAllCommand, checkCommand, type CheckOptions } from './commands/check.ts';
+import {
+  checkAllCommand,
+  checkCommand,
+  checkVariantFileCommand,
+  type CheckOptions,
+} from './commands/check.ts';
 import { listJson, listText } from './commands/list.ts';
 import { replayCommand } from './commands/replay.ts';
+import { verifyFixCommand } from './commands/verifyFix.ts';
 import { colorWanted, makeStyle, type Style } from './style.ts';
 
 /** Where the command writes; the tests pass their own. */
@@ -67,7 +73,10 @@ function boundsFrom(o: {
   };
 }
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+/** A command's exit code; commands that load a user's file finish asynchronously. */
+export type ExitCode = number | Promise<number>;
+
+export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
   const print = (text: string): void => io.out(`${text}\n`);
   const program = new Command('clockcheck')
     .description('A bounded model checker for the clocks of virtualized Linux')
@@ -130,6 +139,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--force', 'overwrite output files that exist')
     .option('--require-complete', 'exit 3 when a run without violations was truncated by a limit')
     .option('--quiet', 'no progress line')
+    .option(
+      '--variant-file <file>',
+      'check the variants of your own TypeScript file (defineVariant), side by side with the baseline',
+    )
     .action((scenario: string | undefined, o: Record<string, unknown>) => {
       const str = (key: string) => (typeof o[key] === 'string' ? { [key]: o[key] as string } : {});
       const options: CheckOptions = {
@@ -145,6 +158,18 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         quiet: o['quiet'] === true,
         bounds: boundsFrom(o),
       };
+      if (typeof o['variantFile'] === 'string') {
+        if (o['all'] === true)
+          throw new InputError('--variant-file applies to one scenario, not to --all');
+        if (scenario === undefined)
+          throw new InputError('name the scenario the variant file is for (see clockcheck list)');
+        if (options.json !== undefined || options.junit !== undefined)
+          throw new InputError('--json and --junit go with --all');
+        setExit(
+          checkVariantFileCommand(scenario, o['variantFile'], options, style(program, io), print),
+        );
+        return;
+      }
       if (o['all'] === true) {
         if (scenario !== undefined)
           throw new InputError(`--all checks every scenario: drop '${scenario}'`);
@@ -178,32 +203,107 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(replayCommand(file, o, style(program, io), print));
     });
 
+  program
+    .command('verify-fix')
+    .description(
+      'verify a proposed fix from your own TypeScript file: the baseline still violates, the fix ' +
+        'holds within the bounds, every saved counterexample is neutralized; a verdict for the cover letter',
+    )
+    .argument('<scenario>', 'the scenario the fix is for (see clockcheck list)')
+    .requiredOption(
+      '--variant-file <file>',
+      'your TypeScript file: export default defineVariant({...})',
+    )
+    .option('--variant <name>', 'the variant to verify, when the file defines several')
+    .option('--json <file>', 'also write the verification as JSON')
+    .option('--force', 'overwrite the JSON file if it exists')
+    .option('--param <name=value>', 'override a scenario parameter (repeatable)', collect, [])
+    .addOption(
+      new Option('--max-depth <n>', 'do not expand states at this depth').argParser(
+        positiveInteger('--max-depth'),
+      ),
+    )
+    .addOption(
+      new Option('--max-states <n>', 'stop after this many distinct states').argParser(
+        positiveInteger('--max-states'),
+      ),
+    )
+    .addOption(
+      new Option('--max-time <seconds>', 'stop after this long').argParser(positiveSeconds),
+    )
+    .option('--exact', 'key visited states on their full encoding instead of 64-bit fingerprints')
+    .option('--quiet', 'no progress line')
+    .action((scenario: string, o: Record<string, unknown>) => {
+      setExit(
+        verifyFixCommand(
+          scenario,
+          {
+            variantFile: o['variantFile'] as string,
+            ...(typeof o['variant'] === 'string' ? { variant: o['variant'] } : {}),
+            ...(typeof o['json'] === 'string' ? { json: o['json'] } : {}),
+            param: o['param'] as string[],
+            bounds: boundsFrom(o),
+            force: o['force'] === true,
+            quiet: o['quiet'] === true,
+          },
+          style(program, io),
+          print,
+        ),
+      );
+    });
+
   return program;
 }
 
+function failure(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    return e.code === 'commander.helpDisplayed' ||
+      e.code === 'commander.version' ||
+      e.code === 'commander.help'
+      ? 0
+      : 2;
+  }
+  if (e instanceof InputError || e instanceof TraceFileError) {
+    io.err(`clockcheck: ${e.message}\n`);
+    return 2;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.err(`clockcheck: internal error: ${message}\n`);
+  if (process.env['CLOCKCHECK_DEBUG'] !== undefined && e instanceof Error) io.err(`${e.stack}\n`);
+  return 1;
+}
+
+/** Runs a command that finishes synchronously (every command but those loading a user's file). */
 export function main(argv: readonly string[], io: Io = processIo): number {
-  let exit = 0;
+  let exit: ExitCode = 0;
   const program = buildProgram(io, (code) => {
     exit = code;
   });
   try {
     program.parse(argv, { from: 'user' });
-    return exit;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' ||
-        e.code === 'commander.version' ||
-        e.code === 'commander.help'
-        ? 0
-        : 2;
-    }
-    if (e instanceof InputError || e instanceof TraceFileError) {
-      io.err(`clockcheck: ${e.message}\n`);
-      return 2;
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    io.err(`clockcheck: internal error: ${message}\n`);
-    if (process.env['CLOCKCHECK_DEBUG'] !== undefined && e instanceof Error) io.err(`${e.stack}\n`);
+    return failure(e, io);
+  }
+  if (typeof exit !== 'number') {
+    (exit as Promise<number>).catch(() => {});
+    io.err(
+      'clockcheck: internal error: this command finishes asynchronously: run it with mainAsync\n',
+    );
     return 1;
+  }
+  return exit;
+}
+
+/** Runs any command; what cli/bin.mjs calls. */
+export async function mainAsync(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exit: ExitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exit = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return await exit;
+  } catch (e) {
+    return failure(e, io);
   }
 }

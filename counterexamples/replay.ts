@@ -3,11 +3,13 @@
  * state, checking that it is enabled, and (on the variant it was recorded with) that each
  * recomputed state equals the recorded one; then confirm the recorded invariant is violated. On
  * another variant of the same scenario, states are expected to differ and are not compared: the
- * question is whether the trace still breaks the invariant there.
+ * question is whether the trace still breaks the invariant there. That other variant is a built-in
+ * one's name or a CustomVariant (a user's proposed fix), checked for the trace's invariant even if
+ * it does not list it.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../check/inputError.ts';
-import { resolveTarget, type Target } from '../check/resolve.ts';
+import { resolveTarget, type CustomVariant, type Target } from '../check/resolve.ts';
 import { describeAction, type ClockAction } from '../model/actions.ts';
 import type { ClockState } from '../model/state.ts';
 import { diffItf, toItf, type ItfValue } from './itf.ts';
@@ -47,13 +49,19 @@ function firstDifference(recorded: Readonly<Record<string, ItfValue>>, actual: C
   return path === undefined ? undefined : { path, expected: expected!, actual: got! };
 }
 
-export function replayTrace(trace: TraceFile, options: { readonly variant?: string } = {}): Replay {
+export function replayTrace(
+  trace: TraceFile,
+  options: { readonly variant?: string | CustomVariant } = {},
+): Replay {
   const { meta } = trace;
+  const variant = options.variant ?? meta.variant;
   const target = resolveTarget({
     scenario: meta.scenario,
-    variant: options.variant ?? meta.variant,
+    variant,
     params: meta.params,
-    invariant: meta.invariant,
+    ...(typeof variant === 'string'
+      ? { invariant: meta.invariant }
+      : { invariants: [meta.invariant] }),
   });
   const sameVariant = target.variant.name === meta.variant;
   const invariant = target.model.invariants[0];

@@ -15,7 +15,7 @@ import { int, type Scenario } from './scenario.ts';
 
 const NS_PER_SEC = 1_000_000_000;
 
-export const masterclockUpdate: Scenario = {
+export const masterclockUpdate = {
   name: 'masterclock-update',
   title: 'KVM masterclock updates re-anchor kvmclock to MONOTONIC_RAW and step guest time',
   source: 'KVM: x86: add param to update master clock periodically (Woodhouse, 2023)',
@@ -83,6 +83,7 @@ export const masterclockUpdate: Scenario = {
       max: NS_PER_SEC,
     },
   ],
+  baseline: 'update-on-trigger',
   variants: [
     {
       name: 'update-on-trigger',
@@ -149,4 +150,4 @@ export const masterclockUpdate: Scenario = {
       policies: resolvePolicies({ readClamp: 'last-value-unless-stable', ...variant.policies }),
     };
   },
-};
+} as const satisfies Scenario;

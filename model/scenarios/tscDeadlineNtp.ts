@@ -14,7 +14,7 @@ import { resolvePolicies } from '../policies/index.ts';
 import { baseConfig, NS_PER_MS } from './baseConfig.ts';
 import { int, type Scenario } from './scenario.ts';
 
-export const tscDeadlineNtp: Scenario = {
+export const tscDeadlineNtp = {
   name: 'tsc-deadline-ntp',
   title: 'a guest TSC-deadline timer emulated by a host hrtimer while NTP changes MONOTONIC’s rate',
   source:
@@ -86,6 +86,7 @@ export const tscDeadlineNtp: Scenario = {
       max: 1_000 * NS_PER_MS,
     },
   ],
+  baseline: 'recheck-and-block',
   variants: [
     {
       name: 'recheck-and-block',
@@ -186,4 +187,4 @@ export const tscDeadlineNtp: Scenario = {
       policies: resolvePolicies(variant.policies),
     };
   },
-};
+} as const satisfies Scenario;
