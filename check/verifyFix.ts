@@ -138,7 +138,9 @@ function coverLetter(v: Omit<FixVerification, 'verdict'>): string[] {
     );
   for (const b of broken)
     parts.push(
-      `${b.invariant} is violated (${b.expected === 'violated' ? 'accepted' : 'NOT accepted'}, ${plural(b.depth ?? 0, 'step')})`,
+      b.expected === 'violated'
+        ? `${b.invariant} is violated, as the fix accepts (shortest counterexample: ${plural(b.depth ?? 0, 'step')})`
+        : `${b.invariant} is still violated (shortest counterexample: ${plural(b.depth ?? 0, 'step')})`,
     );
   lines.push(`- with the fix (${fixName}): ${parts.join('; ')} (${extent})`);
   const required = v.replays.filter((r) => r.required);

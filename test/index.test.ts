@@ -121,6 +121,39 @@ describe("import { checkScenario } from 'clockcheck'", () => {
     );
   });
 
+  it("a user's tsc checks their variant file against clockcheck's types", () => {
+    const dir = consumerProject();
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          // clockcheck ships its TypeScript sources, whose imports end in .ts.
+          allowImportingTsExtensions: true,
+          typeRoots: [join(REPO, 'node_modules/@types')],
+          types: ['node'],
+        },
+        include: ['*-fix.ts', 'typo.ts'],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'typo.ts'),
+      FIX('typo', 'if (d.vcpus[vcpu]!.timer.pendng) latchPending(d, vcpu);'),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', '.'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(r.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^typo\.ts\(\d+,\d+\): error TS2551: Property 'pendng' does not exist on type '.*GuestTimer>'\. Did you mean 'pending'\?$/,
+      ),
+    ]);
+  });
+
   it("a user's vitest suite passes for a fix that holds and fails, naming the invariant, for one that does not", () => {
     const dir = consumerProject();
     const expectOutcomes = ({ outcomes, printed }: ReturnType<typeof runVitest>) => {

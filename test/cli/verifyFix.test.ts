@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, cliAsync } from '../helpers.ts';
 
-const EXAMPLES = join(import.meta.dirname, '../../examples');
+const ROOT = join(import.meta.dirname, '../..');
+const EXAMPLES = join(ROOT, 'examples');
 const HOLDS = join(EXAMPLES, 'rearm-remaining.ts');
 const BROKEN = join(EXAMPLES, 'rearm-stale-target.ts');
 const tmp = () => mkdtempSync(join(tmpdir(), 'clockcheck-'));
@@ -12,16 +13,30 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'clockcheck-'));
 describe('clockcheck verify-fix', () => {
   it('a fix that holds: the baseline’s bug with its trace, the fix complete, every counterexample neutralized, exit 0', async () => {
     const json = join(tmp(), 'verdict.json');
+    // As the README runs it, from the clockcheck folder.
+    const file = 'examples/rearm-remaining.ts';
+    expect(join(process.cwd(), file)).toBe(HOLDS);
     const r = await cliAsync(
       'verify-fix',
       'tsc-deadline-ntp',
       '--variant-file',
-      HOLDS,
+      file,
       '--json',
       json,
     );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
+    // The README shows this very output (timings and the model's hash aside).
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const command = `$ npx clockcheck verify-fix tsc-deadline-ntp --variant-file ${file}\n`;
+    const shown = readme.slice(readme.indexOf(command) + command.length);
+    const timeless = (text: string) =>
+      text
+        .replace(/ in \d+\.\d+ s$/gm, ' in … s')
+        .replace(/model sha256:[0-9a-f]+/g, 'model sha256:…')
+        .replace(/ +$/gm, '')
+        .trimEnd();
+    expect(timeless(shown.slice(0, shown.indexOf('\n```')))).toBe(timeless(r.out));
     // (1) the baseline violates, with its shortest counterexample printed step by step
     expect(r.out).toContain('1. the baseline, recheck-and-block: does the bug reproduce?');
     expect(r.out).toContain('✗ no-lost-timer violated at depth 15');
