@@ -79,7 +79,7 @@ export function checkScenario(
     chosen === undefined
       ? scenario.baseline
       : isDefinedVariant(chosen)
-        ? resolveUserVariant(chosen, `variant ${String(chosen.name)}`)
+        ? resolveUserVariant(chosen, 'checkScenario')
         : chosen;
   const target = resolveTarget({
     scenario: scenario.name,
