@@ -1,6 +1,8 @@
 /**
  * From names to a runnable model: a scenario, one of its variants, parameter overrides and an
- * optional invariant, each checked, with errors that name what was wrong and what is allowed.
+ * optional invariant, each checked, with errors that name what was wrong and what is allowed. A
+ * variant is a built-in one's name, or a CustomVariant already resolved (a user's, from
+ * check/userVariant.ts).
  */
 import type { Sometimes } from '../explorer/index.ts';
 import { INVARIANTS, type ClockInvariant } from '../invariants/index.ts';
@@ -19,9 +21,27 @@ import {
 import type { ClockState } from '../model/state.ts';
 import { InputError } from './inputError.ts';
 
+/**
+ * A variant that is not only a name in the catalogue: a built-in variant's policies by name and
+ * settings (`spec`, so the scenario configures it as usual), then its own replacements on top.
+ */
+export interface CustomVariant {
+  readonly scenario: string;
+  /** Name, description, policies by name, settings and expected verdicts. */
+  readonly spec: VariantSpec;
+  /** The built-in variant it starts from: its `sometimes` properties apply. */
+  readonly base: VariantSpec;
+  /** Where it was defined, for messages (a file path). */
+  readonly origin: string;
+  /** The configuration with the variant's replacements in place; throws InputError if useless. */
+  readonly customize: (config: ClockConfig) => ClockConfig;
+}
+
 export interface Target {
   readonly scenario: Scenario;
   readonly variant: VariantSpec;
+  /** Set when the variant is a custom one. */
+  readonly custom?: CustomVariant;
   readonly params: ParamValues;
   readonly invariants: readonly ClockInvariant[];
   readonly config: ClockConfig;
@@ -75,23 +95,51 @@ export function findInvariants(
   return INVARIANTS.filter((inv) => names.includes(inv.name));
 }
 
+/** Any of the scenario's invariants, by name (not only those the variant lists). */
+export function findScenarioInvariants(
+  scenario: Scenario,
+  names: readonly string[],
+): ClockInvariant[] {
+  for (const name of names) {
+    if (!scenario.invariants.includes(name))
+      throw new InputError(
+        `scenario ${scenario.name} does not check invariant '${name}' (it checks: ${scenario.invariants.join(', ')})`,
+      );
+  }
+  return INVARIANTS.filter((inv) => names.includes(inv.name));
+}
+
 export function resolveTarget(options: {
   readonly scenario: string;
-  readonly variant: string;
+  readonly variant: string | CustomVariant;
   readonly params?: readonly string[] | Readonly<Record<string, number | boolean | string>>;
+  /** Check only this one of the variant's invariants. */
   readonly invariant?: string;
+  /** Check these of the scenario's invariants instead of the variant's own. */
+  readonly invariants?: readonly string[];
 }): Target {
   const scenario = findScenario(options.scenario);
-  const variant = findVariant(scenario, options.variant);
+  const custom = typeof options.variant === 'string' ? undefined : options.variant;
+  if (custom !== undefined && custom.scenario !== scenario.name)
+    throw new InputError(
+      `${custom.origin}: variant '${custom.spec.name}' belongs to scenario ${custom.scenario}, not ${scenario.name}`,
+    );
+  const variant = custom?.spec ?? findVariant(scenario, options.variant as string);
   const params = findParams(scenario, options.params ?? []);
-  const invariants = findInvariants(scenario, variant, options.invariant);
-  const config = scenario.configure(params, variant);
+  const invariants =
+    options.invariants === undefined
+      ? findInvariants(scenario, variant, options.invariant)
+      : findScenarioInvariants(scenario, options.invariants);
+  const configured = scenario.configure(params, variant);
+  const config = custom === undefined ? configured : custom.customize(configured);
+  const sometimesOf = custom?.base.name ?? variant.name;
   const sometimes: readonly Sometimes<ClockState>[] = scenario.sometimes.filter(
-    (p) => p.variants === undefined || p.variants.includes(variant.name),
+    (p) => p.variants === undefined || p.variants.includes(sometimesOf),
   );
   return {
     scenario,
     variant,
+    ...(custom === undefined ? {} : { custom }),
     params,
     invariants,
     config,

@@ -8,11 +8,17 @@ import { InputError } from '../check/inputError.ts';
 import type { Bounds } from '../check/runCheck.ts';
 import { TraceFileError } from '../counterexamples/traceFile.ts';
 import { toolVersion } from '../counterexamples/modelHash.ts';
-import { checkAllCommand, checkCommand, type CheckOptions } from './commands/check.ts';
+import {
+  checkAllCommand,
+  checkCommand,
+  checkVariantFileCommand,
+  type CheckOptions,
+} from './commands/check.ts';
 import { listJson, listText } from './commands/list.ts';
 import { minimizeCommand } from './commands/minimize.ts';
 import { replayCommand } from './commands/replay.ts';
 import { showCommand } from './commands/show.ts';
+import { verifyFixCommand } from './commands/verifyFix.ts';
 import { colorWanted, makeStyle, type Style } from './style.ts';
 
 /** Where the command writes; the tests pass their own. */
@@ -69,7 +75,13 @@ function boundsFrom(o: {
   };
 }
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+/**
+ * A command's exit code, or for a command that loads a user's file (and so finishes
+ * asynchronously) the work that yields it, started only by mainAsync.
+ */
+export type ExitCode = number | (() => Promise<number>);
+
+export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
   const print = (text: string): void => io.out(`${text}\n`);
   const program = new Command('clockcheck')
     .description('A bounded model checker for the clocks of virtualized Linux')
@@ -132,6 +144,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--force', 'overwrite output files that exist')
     .option('--require-complete', 'exit 3 when a run without violations was truncated by a limit')
     .option('--quiet', 'no progress line')
+    .option(
+      '--variant-file <file>',
+      'check the variants of your own TypeScript file (defineVariant), side by side with the baseline',
+    )
     .action((scenario: string | undefined, o: Record<string, unknown>) => {
       const str = (key: string) => (typeof o[key] === 'string' ? { [key]: o[key] as string } : {});
       const options: CheckOptions = {
@@ -147,6 +163,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         quiet: o['quiet'] === true,
         bounds: boundsFrom(o),
       };
+      if (typeof o['variantFile'] === 'string') {
+        if (o['all'] === true)
+          throw new InputError('--variant-file applies to one scenario, not to --all');
+        if (scenario === undefined)
+          throw new InputError('name the scenario the variant file is for (see clockcheck list)');
+        if (options.json !== undefined || options.junit !== undefined)
+          throw new InputError('--json and --junit go with --all');
+        const file = o['variantFile'];
+        setExit(() => checkVariantFileCommand(scenario, file, options, style(program, io), print));
+        return;
+      }
       if (o['all'] === true) {
         if (scenario !== undefined)
           throw new InputError(`--all checks every scenario: drop '${scenario}'`);
@@ -212,32 +239,110 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(showCommand(file, { ...html, force: o.force === true }, style(program, io), print));
     });
 
+  program
+    .command('verify-fix')
+    .description(
+      'verify a proposed fix from your own TypeScript file: the baseline still violates, the fix ' +
+        'holds within the bounds, every saved counterexample is neutralized; a verdict for the cover letter',
+    )
+    .argument('<scenario>', 'the scenario the fix is for (see clockcheck list)')
+    .requiredOption(
+      '--variant-file <file>',
+      'your TypeScript file: export default defineVariant({...})',
+    )
+    .option('--variant <name>', 'the variant to verify, when the file defines several')
+    .option('--json <file>', 'also write the verification as JSON')
+    .option('--force', 'overwrite the JSON file if it exists')
+    .option('--param <name=value>', 'override a scenario parameter (repeatable)', collect, [])
+    .addOption(
+      new Option('--max-depth <n>', 'do not expand states at this depth').argParser(
+        positiveInteger('--max-depth'),
+      ),
+    )
+    .addOption(
+      new Option('--max-states <n>', 'stop after this many distinct states').argParser(
+        positiveInteger('--max-states'),
+      ),
+    )
+    .addOption(
+      new Option('--max-time <seconds>', 'stop after this long').argParser(positiveSeconds),
+    )
+    .option('--exact', 'key visited states on their full encoding instead of 64-bit fingerprints')
+    .option('--quiet', 'no progress line')
+    .action((scenario: string, o: Record<string, unknown>) => {
+      setExit(() =>
+        verifyFixCommand(
+          scenario,
+          {
+            variantFile: o['variantFile'] as string,
+            ...(typeof o['variant'] === 'string' ? { variant: o['variant'] } : {}),
+            ...(typeof o['json'] === 'string' ? { json: o['json'] } : {}),
+            param: o['param'] as string[],
+            bounds: boundsFrom(o),
+            force: o['force'] === true,
+            quiet: o['quiet'] === true,
+          },
+          style(program, io),
+          print,
+        ),
+      );
+    });
+
   return program;
 }
 
+function failure(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    return e.code === 'commander.helpDisplayed' ||
+      e.code === 'commander.version' ||
+      e.code === 'commander.help'
+      ? 0
+      : 2;
+  }
+  if (e instanceof InputError || e instanceof TraceFileError) {
+    io.err(`clockcheck: ${e.message}\n`);
+    return 2;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.err(`clockcheck: internal error: ${message}\n`);
+  if (process.env['CLOCKCHECK_DEBUG'] !== undefined && e instanceof Error) io.err(`${e.stack}\n`);
+  return 1;
+}
+
+/** Runs a command that finishes synchronously (every command but those loading a user's file). */
 export function main(argv: readonly string[], io: Io = processIo): number {
-  let exit = 0;
+  let exit: ExitCode = 0;
   const program = buildProgram(io, (code) => {
     exit = code;
   });
   try {
     program.parse(argv, { from: 'user' });
-    return exit;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' ||
-        e.code === 'commander.version' ||
-        e.code === 'commander.help'
-        ? 0
-        : 2;
-    }
-    if (e instanceof InputError || e instanceof TraceFileError) {
-      io.err(`clockcheck: ${e.message}\n`);
-      return 2;
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    io.err(`clockcheck: internal error: ${message}\n`);
-    if (process.env['CLOCKCHECK_DEBUG'] !== undefined && e instanceof Error) io.err(`${e.stack}\n`);
+    return failure(e, io);
+  }
+  // A command that loads a user's file leaves its work unstarted here.
+  const code = exit as ExitCode;
+  if (typeof code !== 'number') {
+    io.err(
+      'clockcheck: internal error: this command finishes asynchronously: run it with mainAsync\n',
+    );
     return 1;
+  }
+  return code;
+}
+
+/** Runs any command; what cli/bin.mjs calls. */
+export async function mainAsync(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exit: ExitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exit = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    // Set by the action during parseAsync (control flow analysis cannot see that).
+    const code = exit as ExitCode;
+    return typeof code === 'number' ? code : await code();
+  } catch (e) {
+    return failure(e, io);
   }
 }

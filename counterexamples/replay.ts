@@ -2,17 +2,14 @@
  * Replaying a counterexample on today's model: re-execute each recorded action from the initial
  * state, checking that it is enabled, and (on the variant it was recorded with) that each
  * recomputed state equals the recorded one; then confirm the recorded invariant is violated. On
- * another variant of the same scenario (a proposed fix, named or given as a spec), states are
+ * another variant of the same scenario (a proposed fix, built in or a user's own), states are
  * expected to differ and are not compared: the question is whether the trace still breaks the
  * invariant there.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../check/inputError.ts';
-import { findParams, findScenario, findVariant, type Target } from '../check/resolve.ts';
-import { INVARIANTS, invariantNamed } from '../invariants/index.ts';
+import { resolveTarget, type CustomVariant, type Target } from '../check/resolve.ts';
 import { describeAction, type ClockAction } from '../model/actions.ts';
-import { buildModel } from '../model/buildModel.ts';
-import type { VariantSpec } from '../model/scenarios/index.ts';
 import type { ClockState } from '../model/state.ts';
 import { diffItf, toItf, type ItfValue } from './itf.ts';
 import type { TraceFile, TraceMeta } from './traceFile.ts';
@@ -56,8 +53,8 @@ export interface Replay {
   readonly states: readonly ClockState[];
 }
 
-/** A variant to replay on: a name from the trace's scenario, or a spec (a user's own variant). */
-export type VariantChoice = string | VariantSpec;
+/** A variant to replay on: a name from the trace's scenario, or a user's own (CustomVariant). */
+export type VariantChoice = string | CustomVariant;
 
 /**
  * The model a trace replays on: the trace's scenario, parameters and invariant, with the variant
@@ -68,28 +65,14 @@ export function replayTarget(
   meta: Pick<TraceMeta, 'scenario' | 'variant' | 'params' | 'invariant'>,
   variant: VariantChoice = meta.variant,
 ): { readonly target: Target; readonly sameVariant: boolean } {
-  const scenario = findScenario(meta.scenario);
-  const recorded = findVariant(scenario, meta.variant);
-  const spec = typeof variant === 'string' ? findVariant(scenario, variant) : variant;
-  const invariant = invariantNamed(meta.invariant);
-  if (invariant === undefined) {
-    const known = INVARIANTS.map((i) => i.name).join(', ');
-    throw new InputError(`unknown invariant '${meta.invariant}' (invariants: ${known})`);
-  }
-  const params = findParams(scenario, meta.params);
-  const config = scenario.configure(params, spec);
-  const sometimes = scenario.sometimes.filter(
-    (p) => p.variants === undefined || p.variants.includes(spec.name),
-  );
-  const target: Target = {
-    scenario,
-    variant: spec,
-    params,
-    invariants: [invariant],
-    config,
-    model: buildModel(config, [invariant], sometimes),
-  };
-  return { target, sameVariant: spec === recorded };
+  const target = resolveTarget({
+    scenario: meta.scenario,
+    variant,
+    params: meta.params,
+    invariants: [meta.invariant],
+  });
+  // A user's variant recorded under its own name replays on itself, state by state.
+  return { target, sameVariant: target.variant.name === meta.variant };
 }
 
 function firstDifference(

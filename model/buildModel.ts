@@ -10,6 +10,7 @@ import { encodeState } from './encode.ts';
 import { initialState } from './initialState.ts';
 import { enabledActions, nextState } from './next.ts';
 import type { ClockState } from './state.ts';
+import { enabledActionsWith, nextStateWith } from './transitionOverrides.ts';
 
 export type ClockModel = Model<ClockState, ClockAction>;
 
@@ -18,10 +19,11 @@ export function buildModel(
   invariants: readonly ClockInvariant[],
   sometimes: readonly Sometimes<ClockState>[] = [],
 ): ClockModel {
+  const replaced = cfg.transitionOverrides !== undefined;
   return {
     init: () => [initialState(cfg)],
-    actions: (s) => enabledActions(s, cfg),
-    next: (s, a) => nextState(s, a, cfg),
+    actions: replaced ? (s) => enabledActionsWith(s, cfg) : (s) => enabledActions(s, cfg),
+    next: replaced ? (s, a) => nextStateWith(s, a, cfg) : (s, a) => nextState(s, a, cfg),
     invariants: invariants.map((inv) => ({
       name: inv.name,
       when: inv.when,

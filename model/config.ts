@@ -5,6 +5,7 @@
  */
 import type { ActionKind, MasterclockTrigger } from './actions.ts';
 import type { Policies } from './policies/index.ts';
+import type { TransitionOverrides } from './transition.ts';
 
 export interface PcpuConfig {
   /** The pCPU's real TSC rate. When it differs from `tscKhz`, nobody in the model notices. */
@@ -70,4 +71,9 @@ export interface ClockConfig {
   /** arm64: how long after the start restores may still happen (0: all at the same instant). */
   readonly restoreWindowNs: number;
   readonly policies: Policies;
+  /**
+   * Transitions a user's variant replaces (check/defineVariant.ts), by action kind; absent for the
+   * built-in variants, which differ only in their policies.
+   */
+  readonly transitionOverrides?: TransitionOverrides;
 }

@@ -14,3 +14,6 @@ export interface Transition<K extends ActionKind> {
 }
 
 export type ClockDraft = Draft<ClockState>;
+
+/** Replacements for some transitions, by the kind of action each handles. */
+export type TransitionOverrides = { readonly [K in ActionKind]?: Transition<K> };

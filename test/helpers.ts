@@ -1,6 +1,6 @@
 /** Shared test helpers: building a scenario's model, running the CLI in-process. */
 import { resolveTarget, type Target } from '../check/resolve.ts';
-import { main } from '../cli/main.ts';
+import { main, mainAsync } from '../cli/main.ts';
 
 export function target(
   scenario: string,
@@ -26,6 +26,18 @@ export function cli(...argv: string[]): CliRun {
   let out = '';
   let err = '';
   const code = main(argv, {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    isTTY: false,
+  });
+  return { code, out, err };
+}
+
+/** The CLI in-process, for commands that finish asynchronously (those loading a variant file). */
+export async function cliAsync(...argv: string[]): Promise<CliRun> {
+  let out = '';
+  let err = '';
+  const code = await mainAsync(argv, {
     out: (t) => void (out += t),
     err: (t) => void (err += t),
     isTTY: false,

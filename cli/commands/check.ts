@@ -1,14 +1,16 @@
 /**
  * `clockcheck check <scenario> [--variant V] [--invariant NAME]`: explore and report. Exit 1 when a
  * violation is found, 0 when none is (whatever the scenario expects), 3 when --require-complete was
- * given and a run was truncated.
+ * given and a run was truncated. With `--variant-file FILE`, the variants come from the user's
+ * file and each is shown side by side with the scenario's baseline.
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runCatalogue } from '../../check/catalogue.ts';
 import { catalogueJson, catalogueJunit } from '../../check/reports.ts';
 import { InputError } from '../../check/inputError.ts';
-import { findScenario, resolveTarget } from '../../check/resolve.ts';
+import { findScenario, resolveTarget, type Target } from '../../check/resolve.ts';
+import { loadVariantFile } from '../../check/variantFile.ts';
 import {
   counterexampleName,
   counterexampleText,
@@ -19,6 +21,7 @@ import {
 import { assertWritable, writeOutput } from '../files.ts';
 import { formatCatalogue } from '../format/catalogueTable.ts';
 import { formatRunHeader } from '../format/result.ts';
+import { formatSideBySide } from '../format/sideBySide.ts';
 import { formatTrace, traceRows } from '../format/trace.ts';
 import { progressLine } from '../progress.ts';
 import type { Style } from '../style.ts';
@@ -35,6 +38,8 @@ export interface CheckOptions {
   readonly bounds: Bounds;
   readonly json?: string;
   readonly junit?: string;
+  /** A user's TypeScript file of variants (then --variant picks one of them). */
+  readonly variantFile?: string;
 }
 
 /**
@@ -111,19 +116,92 @@ export function checkCommand(
   let exit = 0;
   for (const [i, target] of targets.entries()) {
     if (i > 0) print('');
-    const progress = progressLine(options.quiet);
-    const run = runCheck(target, options.bounds, progress.update);
-    progress.done();
-    print(formatRunHeader(run, style));
-    print(reportViolations(run, options, style));
-    if (run.result.status === 'error') exit = Math.max(exit, 1);
-    if (run.result.violations.length > 0) exit = Math.max(exit, 1);
-    if (options.requireComplete && !run.result.complete && exit === 0) exit = 3;
+    const run = runAndReport(target, options, style, print);
+    exit = Math.max(exit, exitFor(run, options));
   }
   return exit;
 }
 
-function reportViolations(run: CheckRun, options: CheckOptions, style: Style): string {
+function runAndReport(
+  target: Target,
+  options: CheckOptions,
+  style: Style,
+  print: (s: string) => void,
+): CheckRun {
+  const progress = progressLine(options.quiet);
+  const run = runCheck(target, options.bounds, progress.update);
+  progress.done();
+  print(formatRunHeader(run, style));
+  print(reportViolations(run, options, style));
+  return run;
+}
+
+/** 1 for a violation or a model error, 3 for a truncated run with --require-complete, else 0. */
+function exitFor(run: CheckRun, options: CheckOptions): number {
+  if (run.result.status === 'error' || run.result.violations.length > 0) return 1;
+  return options.requireComplete && !run.result.complete ? 3 : 0;
+}
+
+/**
+ * `check <scenario> --variant-file FILE [--variant NAME]`: the scenario's baseline and each of the
+ * file's variants, explored like built-in ones, then their verdicts side by side. The exit code is
+ * that of the file's variants (the baseline is expected to violate).
+ */
+export async function checkVariantFileCommand(
+  scenarioName: string,
+  file: string,
+  options: CheckOptions,
+  style: Style,
+  print: (s: string) => void,
+): Promise<number> {
+  const scenario = findScenario(scenarioName);
+  const variants = await loadVariantFile(file, options.variant);
+  const common = { scenario: scenario.name, params: options.param };
+  const fixes = variants.map((variant) =>
+    resolveTarget({
+      ...common,
+      variant,
+      ...(options.invariant === undefined ? {} : { invariant: options.invariant }),
+    }),
+  );
+  // The baseline is checked for every invariant a variant of the file is, to compare them.
+  const checked = new Set(fixes.flatMap((t) => t.invariants.map((inv) => inv.name)));
+  const baseline = scenario.variants.find((v) => v.name === scenario.baseline)!;
+  for (const name of Object.keys(baseline.expected))
+    if (options.invariant === undefined) checked.add(name);
+  const baseTarget = resolveTarget({ ...common, variant: baseline.name, invariants: [...checked] });
+  if (options.out !== undefined) {
+    if (fixes.length > 1)
+      throw new InputError(
+        `--out names one file: ${file} defines several variants: give --variant`,
+      );
+    assertWritable(options.out, options.force);
+  }
+
+  const baseRun = runAndReport(
+    baseTarget,
+    { ...options, out: undefined, outDir: undefined },
+    style,
+    print,
+  );
+  let exit = 0;
+  const runs = [baseRun];
+  for (const target of fixes) {
+    print('');
+    const run = runAndReport(target, options, style, print);
+    runs.push(run);
+    exit = Math.max(exit, exitFor(run, options));
+  }
+  print('');
+  print(formatSideBySide(runs, file, style));
+  return exit;
+}
+
+export function reportViolations(
+  run: CheckRun,
+  options: Pick<CheckOptions, 'out' | 'outDir' | 'force'>,
+  style: Style,
+): string {
   const { result, target } = run;
   const lines: string[] = [];
   if (result.error !== undefined) {
@@ -156,7 +234,8 @@ function reportViolations(run: CheckRun, options: CheckOptions, style: Style): s
     if (file !== undefined && (options.outDir !== undefined || isFirst)) {
       writeOutput(file, counterexampleText(target, v), options.force);
       lines.push(`    counterexample written to ${file}`);
-      lines.push(`    replay it: npx clockcheck replay ${file}`);
+      // `clockcheck replay` resolves the recorded variant by name: a built-in one only.
+      if (target.custom === undefined) lines.push(`    replay it: npx clockcheck replay ${file}`);
     }
   }
   return lines.join('\n');

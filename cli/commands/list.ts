@@ -10,6 +10,7 @@ export function listJson(): string {
       source: s.source,
       description: s.description,
       invariants: s.invariants,
+      baseline: s.baseline,
       variants: s.variants.map((v) => ({
         name: v.name,
         description: v.description,
@@ -51,7 +52,8 @@ export function listText(style: Style): string {
         .map(([inv, verdict]) => `${inv} ${verdict === 'holds' ? '✓' : '✗'}`)
         .join(', ');
       lines.push(`  --variant ${v.name.padEnd(width)} ${expected}`);
-      lines.push(`      ${style.dim(v.description)}`);
+      const baseline = v.name === s.baseline ? ' (baseline: the seed bug)' : '';
+      lines.push(`      ${style.dim(v.description + baseline)}`);
     }
     const params = s.params.map((p) => `${p.name}=${String(p.default)}`).join(' ');
     lines.push(`  parameters (--param name=value): ${params}`);

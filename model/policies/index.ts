@@ -2,6 +2,7 @@
  * The policy points of the model: places where a transition's behaviour is the thing under test.
  * A variant names one implementation per point; `resolvePolicies` looks the names up here.
  */
+import type { ActionKind } from '../actions.ts';
 import { counterRestorePolicies, type CounterRestorePolicy } from './counterRestore.ts';
 import { hrtimerExpiryPolicies, type HrtimerExpiryPolicy } from './hrtimerExpiry.ts';
 import { pvclockWriteProtocols, type PvclockWriteProtocol } from './pvclockWriteProtocol.ts';
@@ -31,6 +32,20 @@ export const POLICY_LIBRARY = {
 } as const satisfies { readonly [P in keyof Policies]: Readonly<Record<string, Policies[P]>> };
 
 export type PolicyPoint = keyof Policies;
+
+/**
+ * The transitions that consult each policy point: a scenario none of whose transitions is among
+ * them never uses that point, so replacing it there would change nothing.
+ */
+export const POLICY_USERS: { readonly [P in PolicyPoint]: readonly ActionKind[] } = {
+  readPage: ['guestRead'],
+  readClamp: ['guestRead'],
+  pvclockWrite: ['pvclockWrite'],
+  timerClock: ['timerProgram'],
+  hrtimerExpiry: ['hrtimerExpire'],
+  wakeCheck: ['vcpuWakeCheck'],
+  counterRestore: ['counterRestore'],
+};
 /** For each policy point, the name of one of its implementations. */
 export type PolicyNames = {
   readonly [P in PolicyPoint]: keyof (typeof POLICY_LIBRARY)[P] & string;

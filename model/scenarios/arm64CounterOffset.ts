@@ -11,7 +11,7 @@ import { resolvePolicies } from '../policies/index.ts';
 import { baseConfig } from './baseConfig.ts';
 import { int, type Scenario } from './scenario.ts';
 
-export const arm64CounterOffset: Scenario = {
+export const arm64CounterOffset = {
   name: 'arm64-counter-offset',
   title: 'restoring the arm64 virtual counter per vCPU by absolute value vs one per-VM offset',
   source: 'arm64: kvm: Expose timer offset directly via KVM_{GET,SET}_ONE_REG (Zyngier, 2023)',
@@ -62,6 +62,7 @@ export const arm64CounterOffset: Scenario = {
       max: 6,
     },
   ],
+  baseline: 'per-vcpu-absolute-restore',
   variants: [
     {
       name: 'per-vcpu-absolute-restore',
@@ -102,4 +103,4 @@ export const arm64CounterOffset: Scenario = {
       policies: resolvePolicies(variant.policies),
     };
   },
-};
+} as const satisfies Scenario;

@@ -9,13 +9,26 @@ import { unsyncedTsc } from './unsyncedTsc.ts';
 export * from './scenario.ts';
 export { resolveParams, defaultParams, ParamError } from './params.ts';
 
-export const SCENARIOS: readonly Scenario[] = [
+/** The catalogue with each scenario's literal names, for the types below. */
+const CATALOGUE = [
   tscDeadlineNtp,
   masterclockUpdate,
   pvclockRead,
   unsyncedTsc,
   arm64CounterOffset,
-];
+] as const;
+
+export const SCENARIOS: readonly Scenario[] = CATALOGUE;
+
+type CatalogueScenario = (typeof CATALOGUE)[number];
+type ScenarioOf<S extends ScenarioName> = Extract<CatalogueScenario, { readonly name: S }>;
+
+/** The name of a scenario of the catalogue. */
+export type ScenarioName = CatalogueScenario['name'];
+/** The names of the built-in variants of scenario `S`. */
+export type VariantNameOf<S extends ScenarioName> = ScenarioOf<S>['variants'][number]['name'];
+/** The names of the invariants scenario `S` checks. */
+export type InvariantNameOf<S extends ScenarioName> = ScenarioOf<S>['invariants'][number];
 
 export function scenarioNamed(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

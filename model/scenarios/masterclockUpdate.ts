@@ -15,7 +15,7 @@ import { int, type Scenario } from './scenario.ts';
 
 const NS_PER_SEC = 1_000_000_000;
 
-export const masterclockUpdate: Scenario = {
+export const masterclockUpdate = {
   name: 'masterclock-update',
   title: 'KVM masterclock updates re-anchor kvmclock to MONOTONIC_RAW and step guest time',
   source: 'KVM: x86: add param to update master clock periodically (Woodhouse, 2023)',
@@ -85,6 +85,7 @@ export const masterclockUpdate: Scenario = {
       minimize: 'keep',
     },
   ],
+  baseline: 'update-on-trigger',
   variants: [
     {
       name: 'update-on-trigger',
@@ -151,4 +152,4 @@ export const masterclockUpdate: Scenario = {
       policies: resolvePolicies({ readClamp: 'last-value-unless-stable', ...variant.policies }),
     };
   },
-};
+} as const satisfies Scenario;

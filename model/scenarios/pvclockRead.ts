@@ -13,7 +13,7 @@ import { resolvePolicies } from '../policies/index.ts';
 import { baseConfig } from './baseConfig.ts';
 import { bool, int, type Scenario } from './scenario.ts';
 
-export const pvclockRead: Scenario = {
+export const pvclockRead = {
   name: 'pvclock-read',
   title: 'the vDSO pvclock read against host page writes and task migration',
   source: 'Cleaning up the KVM clock (Lutomirski, 2014)',
@@ -80,6 +80,7 @@ export const pvclockRead: Scenario = {
       max: 4,
     },
   ],
+  baseline: 'host-bulk-copy',
   variants: [
     {
       name: 'host-bulk-copy',
@@ -153,4 +154,4 @@ export const pvclockRead: Scenario = {
       policies: resolvePolicies({ readClamp: 'none', ...variant.policies }),
     };
   },
-};
+} as const satisfies Scenario;

@@ -58,6 +58,11 @@ export interface Scenario {
   readonly source: string;
   readonly description: string;
   readonly params: readonly ParamSpec[];
+  /**
+   * The variant that reproduces the seed discussion's bug: what a proposed fix is compared with
+   * (`clockcheck verify-fix`, `check --variant-file`). One of `variants`, expected to violate.
+   */
+  readonly baseline: string;
   readonly variants: readonly VariantSpec[];
   /** Names of the invariants any variant checks (each variant checks those in its `expected`). */
   readonly invariants: readonly string[];

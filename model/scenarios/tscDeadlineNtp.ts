@@ -14,7 +14,7 @@ import { resolvePolicies } from '../policies/index.ts';
 import { baseConfig, NS_PER_MS } from './baseConfig.ts';
 import { int, type Scenario } from './scenario.ts';
 
-export const tscDeadlineNtp: Scenario = {
+export const tscDeadlineNtp = {
   name: 'tsc-deadline-ntp',
   title: 'a guest TSC-deadline timer emulated by a host hrtimer while NTP changes MONOTONIC’s rate',
   source:
@@ -88,6 +88,7 @@ export const tscDeadlineNtp: Scenario = {
       minimize: 'keep',
     },
   ],
+  baseline: 'recheck-and-block',
   variants: [
     {
       name: 'recheck-and-block',
@@ -188,4 +189,4 @@ export const tscDeadlineNtp: Scenario = {
       policies: resolvePolicies(variant.policies),
     };
   },
-};
+} as const satisfies Scenario;

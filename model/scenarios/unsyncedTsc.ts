@@ -15,7 +15,7 @@ import { bool, int, type Scenario } from './scenario.ts';
 
 const NOMINAL_KHZ = 2_500_000n;
 
-export const unsyncedTsc: Scenario = {
+export const unsyncedTsc = {
   name: 'unsynced-tsc',
   title: 'per-vCPU pvclock on pCPUs whose TSCs run at different rates',
   source: 'Making an unstable clock source (reasonably) stable (Graf, 2010)',
@@ -73,6 +73,7 @@ export const unsyncedTsc: Scenario = {
       default: false,
     },
   ],
+  baseline: 'no-clamp',
   variants: [
     {
       name: 'no-clamp',
@@ -131,4 +132,4 @@ export const unsyncedTsc: Scenario = {
       policies: resolvePolicies(variant.policies),
     };
   },
-};
+} as const satisfies Scenario;

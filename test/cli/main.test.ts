@@ -25,6 +25,12 @@ describe('clockcheck list', () => {
       .params.find((p) => p.name === 'tscSkewPpm')!;
     expect(skew).toMatchObject({ default: 100, min: 0, max: 10000, type: 'integer' });
   });
+
+  it('names each scenario’s baseline, what a fix is compared with', () => {
+    expect(cli('list').out).toMatch(/--variant no-clamp .*\n.*\(baseline: the seed bug\)\n/);
+    const list = JSON.parse(cli('list', '--json').out) as { name: string; baseline: string }[];
+    expect(list.find((s) => s.name === 'tsc-deadline-ntp')?.baseline).toBe('recheck-and-block');
+  });
 });
 
 describe('clockcheck check', () => {

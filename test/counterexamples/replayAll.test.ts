@@ -3,7 +3,8 @@ import { replayAll, summarize } from '../../counterexamples/replayAll.ts';
 import { readTraceFolder } from '../../counterexamples/traceFiles.ts';
 import { join } from 'node:path';
 import { COUNTEREXAMPLES, loadCommitted } from './committed.ts';
-import { findScenario } from '../../check/resolve.ts';
+import { findScenario, type CustomVariant } from '../../check/resolve.ts';
+import type { VariantSpec } from '../../model/scenarios/index.ts';
 
 describe('replayAll', () => {
   it('without a variant: every committed trace of a scenario reproduces', () => {
@@ -43,7 +44,14 @@ describe('replayAll', () => {
   it('takes a variant given as a spec, not only a name (a user’s own fix)', () => {
     const scenario = findScenario('unsynced-tsc');
     const clamp = scenario.variants.find((v) => v.name === 'global-clamp')!;
-    const mine = { ...clamp, name: 'my-clamp', expected: {} };
+    const custom = (spec: VariantSpec): CustomVariant => ({
+      scenario: 'unsynced-tsc',
+      spec,
+      base: spec,
+      origin: 'my-fix.ts',
+      customize: (config) => config,
+    });
+    const mine = custom({ ...clamp, name: 'my-clamp', expected: {} });
     const trace = {
       name: 'x',
       trace: loadCommitted('unsynced-tsc/no-clamp.guest-monotonic.itf.json'),
@@ -52,7 +60,7 @@ describe('replayAll', () => {
     expect(all.files[0]!.line).toBe(
       'neutralized: guest-monotonic holds on this trace under my-clamp',
     );
-    const noClamp = { ...scenario.variants[0]!, name: 'my-no-clamp' };
+    const noClamp = custom({ ...scenario.variants[0]!, name: 'my-no-clamp' });
     expect(replayAll([trace], noClamp).files[0]!.verdict).toBe('still-violated');
   });
 });

@@ -1,0 +1,64 @@
+/**
+ * clockcheck as a library: `import { checkScenario, defineVariant } from 'clockcheck'`.
+ *
+ * - defineVariant: declare a variant of a scenario in your own file (what `clockcheck check
+ *   --variant-file` and `clockcheck verify-fix` load), with the model's helpers and types below.
+ * - checkScenario: explore a built-in or your own variant and get the verdicts as data;
+ *   `problems` is empty exactly when every verdict is as expected and the run complete.
+ * - verifyFix: the four steps of `clockcheck verify-fix`, as data.
+ */
+export {
+  defineVariant,
+  type DefinedVariant,
+  type DraftResult,
+  type PolicyReplacements,
+  type TransitionReplacement,
+  type VariantDefinition,
+} from './check/defineVariant.ts';
+export {
+  checkScenario,
+  type CheckScenarioOptions,
+  type InvariantOutcome,
+  type ScenarioCheck,
+} from './check/checkScenario.ts';
+export {
+  verifyFix,
+  verificationJson,
+  type CounterexampleReplay,
+  type FixVerification,
+} from './check/verifyFix.ts';
+export { resolveUserVariant } from './check/userVariant.ts';
+export { loadVariantFile } from './check/variantFile.ts';
+export type { Bounds } from './check/runCheck.ts';
+export type { CustomVariant } from './check/resolve.ts';
+
+// The model's vocabulary, for writing replacements.
+export type * from './model/state.ts';
+export type { ActionKind, ActionOf, ClockAction } from './model/actions.ts';
+export type { ClockConfig, Limits, PcpuConfig } from './model/config.ts';
+export type { ClockDraft } from './model/transition.ts';
+export type { Policies, PolicyNames, PolicyPoint } from './model/policies/index.ts';
+export { POLICY_LIBRARY } from './model/policies/index.ts';
+export type {
+  InvariantNameOf,
+  ScenarioName,
+  VariantNameOf,
+  Verdict,
+} from './model/scenarios/index.ts';
+
+// The kernel's fixed-point arithmetic and the model's helpers, the same ones the model uses.
+export * from './model/arith/index.ts';
+export {
+  guestTsc,
+  guestTscReachesAt,
+  hostClocksourceCycles,
+  hostTscAt,
+  kvmclockOn,
+  monoAt,
+  monoNow,
+  monoReachesAt,
+  pvtiFor,
+  rawNow,
+  rawToMono,
+} from './model/clocks.ts';
+export { armForRemaining, clockeventInstant, disarm, kick, latchPending } from './model/timers.ts';

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { defineVariant } from '../../check/defineVariant.ts';
+import { resolveUserVariant } from '../../check/userVariant.ts';
+import { savedCounterexamples, verificationJson, verifyFix } from '../../check/verifyFix.ts';
+import { guestTsc } from '../../model/clocks.ts';
+import { disarm, kick } from '../../model/timers.ts';
+
+const clamp = resolveUserVariant(
+  defineVariant({
+    scenario: 'unsynced-tsc',
+    name: 'my-clamp',
+    description: 'clamp to the largest value returned',
+    policies: { readClamp: 'last-value' },
+  }),
+  'test',
+);
+
+describe('verifyFix', () => {
+  it('finds the saved counterexamples of a scenario', () => {
+    expect(savedCounterexamples('unsynced-tsc')).toEqual([
+      'counterexamples/unsynced-tsc/no-clamp.guest-monotonic.itf.json',
+      'counterexamples/unsynced-tsc/stable-bit-with-skew.guest-monotonic.itf.json',
+    ]);
+    expect(savedCounterexamples('no-such-scenario')).toEqual([]);
+  });
+
+  it('a fix that holds: the bug, a complete run, every counterexample neutralized', () => {
+    const v = verifyFix(clamp);
+    expect(v.problems).toEqual([]);
+    expect(v.verified).toBe(true);
+    expect(v.bug).toMatchObject({ invariant: 'guest-monotonic', depth: 4 });
+    expect(v.replays.map((r) => [r.variant, r.outcome, r.required])).toEqual([
+      ['no-clamp', 'neutralized', true],
+      ['stable-bit-with-skew', 'neutralized', true],
+    ]);
+    expect(v.verdict.at(-2)).toBe(
+      '- saved counterexamples: 2 for these invariants, all neutralized (2 replay without a violation)',
+    );
+  });
+
+  it('the same inputs give the same JSON, byte for byte', () => {
+    expect(verificationJson(verifyFix(clamp))).toBe(verificationJson(verifyFix(clamp)));
+  });
+
+  it('a violation the fix declares acceptable does not fail it, nor do its counterexamples', () => {
+    const injectEarly = resolveUserVariant(
+      defineVariant({
+        scenario: 'tsc-deadline-ntp',
+        name: 'inject-now',
+        description: 'tglx option 3: deliver at once, early interrupts accepted',
+        policies: {
+          wakeCheck: 'pending',
+          hrtimerExpiry: (d, cfg, vcpu) => {
+            disarm(d, vcpu);
+            const timer = d.vcpus[vcpu]!.timer;
+            timer.delivered = true;
+            timer.deliveredTsc = guestTsc(d, cfg, vcpu);
+            timer.deliveredAt = d.now;
+            kick(d, vcpu);
+          },
+        },
+        expected: { 'no-lost-timer': 'holds', 'timer-not-early': 'violated' },
+      }),
+      'test',
+    );
+    const v = verifyFix(injectEarly);
+    expect(v.problems).toEqual([]);
+    expect(v.verified).toBe(true);
+    const early = v.replays.filter((r) => r.invariant === 'timer-not-early');
+    expect(early.map((r) => [r.variant, r.outcome, r.required])).toEqual([
+      ['inject-always', 'still-violated', false],
+      ['pending-latch', 'still-violated', false],
+    ]);
+    expect(v.verdict[2]).toContain(
+      'timer-not-early is violated, as the fix accepts (shortest counterexample: 6 steps)',
+    );
+  });
+
+  it('parameters under which the baseline holds make the verification inconclusive', () => {
+    const v = verifyFix(clamp, { params: ['tscSkewPpm=0'] });
+    expect(v.verified).toBe(false);
+    expect(v.bug).toBeUndefined();
+    expect(v.problems).toEqual([
+      'the baseline no-clamp violates nothing it is expected to within these bounds and parameters, so nothing shows what the fix fixes',
+    ]);
+    expect(v.verdict[1]).toBe(
+      '- without the fix (no-clamp): no violation within these bounds, so the bug is not reproduced',
+    );
+  });
+});
