@@ -32,10 +32,20 @@ export interface ExploreStats {
   readonly elapsedMs: number;
   readonly statesPerSecond: number;
   readonly transitionsPerSecond: number;
-  /** Bytes held by the visited set and the per-state log, divided by the distinct states. */
+  /** Bytes held by the visited set and the per-state log (the explorer's own arrays). */
+  readonly storedBytes: number;
+  /** storedBytes divided by the distinct states. */
   readonly bytesPerState: number;
   /** Estimated probability that two distinct states shared a fingerprint: n * (m - n) / 2^64. */
   readonly collisionProbability: number;
+  /**
+   * With symmetry reduction: how many states the run stands for (the sizes of the symmetry classes
+   * of the states it stored, summed: the count a run without the reduction finds) and that
+   * divided by the distinct states.
+   */
+  readonly symmetry?: { readonly unreducedStates: number; readonly reductionFactor: number };
+  /** Threads that explored (1: the calling thread alone). */
+  readonly workers: number;
 }
 
 export interface ExploreResult<S, A> {
@@ -58,4 +68,6 @@ export interface Progress {
   readonly depth: number;
   readonly frontier: number;
   readonly elapsedMs: number;
+  /** Bytes of the visited set and the state log. */
+  readonly storedBytes: number;
 }

@@ -1,5 +1,5 @@
 /**
- * The set of states already seen. Two implementations: `FingerprintSet` keeps 8 bytes per state (a
+ * The set of states already seen. Two implementations: `FingerprintSet` keeps 8 bytes per slot (a
  * 64-bit fingerprint, with a small, reported chance of two states colliding), `ExactSet` keeps the
  * whole encoding (no collisions, much more memory). The explorer uses either through this interface.
  */
@@ -14,23 +14,36 @@ export interface VisitedSet {
   readonly bytes: number;
 }
 
-const MAX_LOAD = 0.75;
-
 /**
  * Open addressing with linear probing over one Uint32Array of (low, high) fingerprint pairs; the
  * pair (0, 0) marks an empty slot (the fingerprint function never produces it).
+ *
+ * The table runs full (up to 85% of its slots) and grows by 1.45 rather than doubling, so it never
+ * holds more than 8 / 0.586 = 13.7 bytes per stored fingerprint, and 9.4 just before it grows: the
+ * bytes-per-state goal (16 with the state log) holds at every size, not just after a lucky growth.
+ * A capacity that is not a power of two is fine: the slot is the fingerprint's low half scaled to
+ * the capacity (a multiply, as in Lemire's fast range reduction), which keeps every slot reachable.
+ * Linear probing stays cheap at this load because probes walk consecutive 8-byte slots: eight to a
+ * cache line.
  */
+const MAX_LOAD = 0.85;
+const GROWTH = 1.45;
+const TWO_32 = 4294967296;
+
 export class FingerprintSet implements VisitedSet {
   private table: Uint32Array;
-  private mask: number;
+  private capacity: number;
+  /** capacity / 2^32: slot = floor(lo * scale), always below capacity (see slotOf). */
+  private scale: number;
+  private limit: number;
   private count = 0;
   private readonly fp = new Uint32Array(2);
 
-  constructor(initialCapacity = 1 << 16) {
-    let capacity = 16;
-    while (capacity < initialCapacity) capacity *= 2;
-    this.table = new Uint32Array(capacity * 2);
-    this.mask = capacity - 1;
+  constructor(initialCapacity = 1024) {
+    this.capacity = Math.max(16, Math.ceil(initialCapacity));
+    this.table = new Uint32Array(this.capacity * 2);
+    this.scale = this.capacity / TWO_32;
+    this.limit = Math.floor(this.capacity * MAX_LOAD);
   }
 
   get size(): number {
@@ -48,47 +61,71 @@ export class FingerprintSet implements VisitedSet {
 
   has(words: Int32Array): boolean {
     fingerprint(words, this.fp);
-    const lo = this.fp[0]!;
-    const hi = this.fp[1]!;
+    return this.contains(this.fp[0]!, this.fp[1]!);
+  }
+
+  /** Whether the fingerprint (lo, hi) is in the set. */
+  contains(lo: number, hi: number): boolean {
     const table = this.table;
-    for (let slot = lo & this.mask; ; slot = (slot + 1) & this.mask) {
+    const capacity = this.capacity;
+    lo >>>= 0;
+    hi >>>= 0;
+    for (let slot = this.slotOf(lo); ;) {
       const a = table[2 * slot]!;
       const b = table[2 * slot + 1]!;
-      if (a === 0 && b === 0) return false;
       if (a === lo && b === hi) return true;
+      if (a === 0 && b === 0) return false;
+      if (++slot === capacity) slot = 0;
     }
   }
 
-  private insert(lo: number, hi: number): boolean {
+  /** Adds the fingerprint (lo, hi), never (0, 0); true when it was not in the set before. */
+  insert(lo: number, hi: number): boolean {
     const table = this.table;
-    const mask = this.mask;
-    for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+    const capacity = this.capacity;
+    lo >>>= 0;
+    hi >>>= 0;
+    for (let slot = this.slotOf(lo); ;) {
       const a = table[2 * slot]!;
       const b = table[2 * slot + 1]!;
+      if (a === lo && b === hi) return false;
       if (a === 0 && b === 0) {
         table[2 * slot] = lo;
         table[2 * slot + 1] = hi;
-        if (++this.count > MAX_LOAD * (mask + 1)) this.grow();
+        if (++this.count > this.limit) this.grow();
         return true;
       }
-      if (a === lo && b === hi) return false;
+      if (++slot === capacity) slot = 0;
     }
+  }
+
+  /**
+   * The home slot of a fingerprint whose low half is `lo` (unsigned). lo * capacity / 2^32 is below
+   * capacity by at least capacity / 2^32, far more than the rounding of the product, so the
+   * truncation is always a valid slot.
+   */
+  private slotOf(lo: number): number {
+    return (lo * this.scale) >>> 0;
   }
 
   private grow(): void {
     const old = this.table;
-    const capacity = (this.mask + 1) * 2;
-    this.table = new Uint32Array(capacity * 2);
-    this.mask = capacity - 1;
+    this.capacity = Math.ceil(this.capacity * GROWTH);
+    this.table = new Uint32Array(this.capacity * 2);
+    this.scale = this.capacity / TWO_32;
+    this.limit = Math.floor(this.capacity * MAX_LOAD);
+    const table = this.table;
+    const capacity = this.capacity;
     for (let i = 0; i < old.length; i += 2) {
       const lo = old[i]!;
       const hi = old[i + 1]!;
       if (lo === 0 && hi === 0) continue;
-      let slot = lo & this.mask;
-      while (this.table[2 * slot] !== 0 || this.table[2 * slot + 1] !== 0)
-        slot = (slot + 1) & this.mask;
-      this.table[2 * slot] = lo;
-      this.table[2 * slot + 1] = hi;
+      let slot = this.slotOf(lo);
+      while (table[2 * slot] !== 0 || table[2 * slot + 1] !== 0) {
+        if (++slot === capacity) slot = 0;
+      }
+      table[2 * slot] = lo;
+      table[2 * slot + 1] = hi;
     }
   }
 }
