@@ -94,7 +94,7 @@ export function explore<S, A>(
     for (const [index, state] of model.init().entries()) {
       generated++;
       const orbit = key(state);
-      if (!visited.add(enc.words())) continue;
+      if (!visited.add(enc.buffer, enc.length)) continue;
       if (log.size >= maxStates) {
         findings.truncate('states');
         break;
@@ -130,7 +130,7 @@ export function explore<S, A>(
           transitions++;
           generated++;
           const orbit = key(successor);
-          if (!visited.add(enc.words())) continue;
+          if (!visited.add(enc.buffer, enc.length)) continue;
           if (log.size >= maxStates) {
             findings.truncate('states');
             break;
@@ -182,7 +182,7 @@ function anySuccessorUnseen<S, A>(
   for (const state of frontier) {
     for (const action of model.actions(state)) {
       key(model.next(state, action));
-      if (!visited.has(enc.words())) return true;
+      if (!visited.has(enc.buffer, enc.length)) return true;
     }
   }
   return false;

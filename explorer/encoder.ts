@@ -28,6 +28,14 @@ export class Encoder {
     return this.buf.subarray(0, this.len);
   }
 
+  /**
+   * The buffer itself, whose first `length` words were written since the last reset: for the hot
+   * path, where words() would allocate a view per state. Valid until the next write.
+   */
+  get buffer(): Int32Array {
+    return this.buf;
+  }
+
   /** A 32-bit integer (signed or unsigned; only its low 32 bits are kept). */
   u32(x: number): void {
     if (this.len === this.buf.length) this.grow();

@@ -21,13 +21,16 @@ function fmix(h: number): number {
   return h;
 }
 
-/** The fingerprint of `words` is written to `out[0]` (low half) and `out[1]` (high half), never both 0. */
-export function fingerprint(words: Int32Array, out: Uint32Array): void {
+/**
+ * The fingerprint of the first `length` words of `words` is written to `out[0]` (low half) and
+ * `out[1]` (high half), never both 0.
+ */
+export function fingerprint(words: Int32Array, out: Uint32Array, length = words.length): void {
   let h1 = SEED;
   let h2 = SEED;
   let h3 = SEED;
   let h4 = SEED;
-  const n = words.length;
+  const n = length;
   const blocks = n & ~3;
   let i = 0;
   for (; i < blocks; i += 4) {

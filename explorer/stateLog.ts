@@ -32,8 +32,8 @@ export class StateLog {
   private initialCount = 0;
   /** The next state to be expanded (states are expanded in id order). */
   private expanded = 0;
-  /** Ids handed out to children so far, for the state being expanded and all before it. */
-  private nextChild = 0;
+  /** New children of the state being expanded (expanded - 1) so far. */
+  private children = 0;
 
   get size(): number {
     return this.count;
@@ -56,18 +56,18 @@ export class StateLog {
     if (this.expanded > 0) throw new Error('StateLog: initial states come before any expansion');
     const id = this.append(initIndex);
     this.initialCount++;
-    this.nextChild = this.count;
     return id;
   }
 
   /**
-   * Records that expanding the next state in id order (`parent`, which must be exactly that state)
-   * found `children` new states, appended in order with `pushChild` before the next call.
+   * Starts the expansion of the next state in id order (`parent`, which must be exactly that
+   * state); its new children are appended with `pushChild` before the next call.
    */
   beginExpansion(parent: number): void {
     if (parent !== this.expanded) {
       throw new Error(`StateLog: expected to expand state ${this.expanded}, not ${parent}`);
     }
+    this.closeExpansion();
     if ((parent & ((1 << SAMPLE_BITS) - 1)) === 0) {
       const k = parent >> SAMPLE_BITS;
       if (k === this.firstChild.length) {
@@ -75,19 +75,16 @@ export class StateLog {
         grown.set(this.firstChild);
         this.firstChild = grown;
       }
-      this.firstChild[k] = this.nextChild;
+      this.firstChild[k] = this.count;
     }
-    this.setCount(parent, 0);
     this.expanded++;
+    this.children = 0;
   }
 
   /** Records a new child of the state being expanded; returns its id. */
   pushChild(actionIndex: number): number {
-    const parent = this.expanded - 1;
-    const id = this.append(actionIndex);
-    this.setCount(parent, this.countOf(parent) + 1);
-    this.nextChild = this.count;
-    return id;
+    this.children++;
+    return this.append(actionIndex);
   }
 
   actionIndexOf(id: number): number {
@@ -96,6 +93,7 @@ export class StateLog {
 
   parentOf(id: number): number {
     if (id < this.initialCount) return NO_PARENT;
+    this.closeExpansion();
     // The last sample whose first child is at or before id, then walk forward from it.
     let lo = 0;
     let hi = ((this.expanded - 1) >> SAMPLE_BITS) + 1;
@@ -126,20 +124,25 @@ export class StateLog {
   }
 
   private append(index: number): number {
-    if (!Number.isInteger(index) || index < 0 || index > 0xff) {
+    if ((index & 0xff) !== index) {
       throw new RangeError(
         `a state has more than 256 enabled actions (index ${index}); the explorer stores action indexes in one byte`,
       );
     }
     const id = this.count;
     const chunk = id >>> CHUNK_BITS;
-    if (chunk === this.actionChunks.length) {
+    if (chunk >= this.actionChunks.length) {
       this.actionChunks.push(new Uint8Array(CHUNK));
       this.countChunks.push(new Uint8Array(CHUNK));
     }
     this.actionChunks[chunk]![id & CHUNK_MASK] = index;
     this.count++;
     return id;
+  }
+
+  /** Writes down the child count of the state being expanded, if any. */
+  private closeExpansion(): void {
+    if (this.expanded > 0) this.setCount(this.expanded - 1, this.children);
   }
 
   private countOf(id: number): number {

@@ -47,15 +47,23 @@ function nextStep(s: ClockState, cfg: ClockConfig, task: number): ReadStep | und
 
 function finish(
   d: ClockDraft,
+  s: ClockState,
   cfg: ClockConfig,
   task: number,
   read: { raw: bigint; flags: number; torn: boolean; floorAtStart: bigint },
 ): void {
-  const clamped = cfg.policies.readClamp(read.raw, read.flags, d.guest.lastValue);
-  d.guest.lastValue = clamped.lastValue;
-  d.tasks[task]!.read.active = false;
-  d.tasks[task]!.read.step = 0;
-  recordRead(d, task, { value: clamped.value, torn: read.torn, floorAtStart: read.floorAtStart });
+  const clamped = cfg.policies.readClamp(read.raw, read.flags, s.guest.lastValue);
+  if (clamped.lastValue !== s.guest.lastValue) d.guest.lastValue = clamped.lastValue;
+  if (s.tasks[task]!.read.active) {
+    const progress = d.tasks[task]!.read;
+    progress.active = false;
+    progress.step = 0;
+  }
+  recordRead(d, s, task, {
+    value: clamped.value,
+    torn: read.torn,
+    floorAtStart: read.floorAtStart,
+  });
 }
 
 type StepApply = (d: ClockDraft, s: ClockState, cfg: ClockConfig, task: number) => void;
@@ -64,7 +72,7 @@ type StepApply = (d: ClockDraft, s: ClockState, cfg: ClockConfig, task: number) 
 const whole: StepApply = (d, s, cfg, task) => {
   const pageVcpu = cfg.policies.readPage(s, task);
   const page = s.vcpus[pageVcpu]!.pvti;
-  finish(d, cfg, task, {
+  finish(d, s, cfg, task, {
     raw: pvclockReadCycles(page, guestTsc(s, cfg, s.tasks[task]!.vcpu)),
     flags: page.flags,
     torn: pageIsPartial(s, cfg, pageVcpu),
@@ -103,7 +111,7 @@ const check: StepApply = (d, s, cfg, task) => {
     d.tasks[task]!.read.step = 0; // pvclock_read_retry: start over, getcpu included
     return;
   }
-  finish(d, cfg, task, {
+  finish(d, s, cfg, task, {
     raw: pvclockReadCycles(read.fields, read.tsc),
     flags: read.fields.flags,
     torn: read.torn,
