@@ -3,6 +3,7 @@
  * data, with what is needed to write each violation as a counterexample file.
  */
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { explore, type ExploreResult, type Progress, type Violation } from '../explorer/index.ts';
 import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
 import { serializeTrace } from '../counterexamples/traceFile.ts';
@@ -14,8 +15,12 @@ export interface Bounds {
   readonly maxDepth?: number;
   readonly maxStates?: number;
   readonly maxTimeMs?: number;
+  /** Stop when the explorer's arrays plus the JavaScript heap in use exceed this many bytes. */
+  readonly maxMemoryBytes?: number;
   readonly exact?: boolean;
   readonly stopOnViolation?: boolean;
+  /** Store one state per class of interchangeable pCPUs, vCPUs and tasks (default true). */
+  readonly symmetry?: boolean;
 }
 
 export type ClockResult = ExploreResult<ClockState, ClockAction>;
@@ -35,9 +40,15 @@ export function runCheck(
   const result = explore(target.model, {
     ...bounds,
     clock: () => performance.now(),
-    ...(onProgress === undefined ? {} : { onProgress, progressEvery: 16384 }),
+    memoryUsage: heapUsed,
+    ...(onProgress === undefined ? {} : { onProgress }),
   });
   return { target, bounds, result };
+}
+
+/** Bytes of JavaScript heap in use (what --max-memory counts besides the explorer's arrays). */
+export function heapUsed(): number {
+  return getHeapStatistics().used_heap_size;
 }
 
 /** The counterexample file's text for one violation of a run. */

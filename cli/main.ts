@@ -44,6 +44,13 @@ function positiveSeconds(text: string): number {
   return n;
 }
 
+function mebibytes(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !(n > 0))
+    throw new InputError(`--max-memory must be a positive whole number of MiB, not '${text}'`);
+  return n;
+}
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function style(program: Command, io: Io): Style {
@@ -55,15 +62,19 @@ function boundsFrom(o: {
   maxDepth?: number;
   maxStates?: number;
   maxTime?: number;
+  maxMemory?: number;
   exact?: boolean;
   stopOnViolation?: boolean;
+  symmetry?: boolean;
 }): Bounds {
   return {
     ...(o.maxDepth === undefined ? {} : { maxDepth: o.maxDepth }),
     ...(o.maxStates === undefined ? {} : { maxStates: o.maxStates }),
     ...(o.maxTime === undefined ? {} : { maxTimeMs: o.maxTime * 1000 }),
+    ...(o.maxMemory === undefined ? {} : { maxMemoryBytes: o.maxMemory * 2 ** 20 }),
     exact: o.exact === true,
     stopOnViolation: o.stopOnViolation === true,
+    symmetry: o.symmetry !== false,
   };
 }
 
@@ -117,7 +128,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(
       new Option('--max-time <seconds>', 'stop after this long').argParser(positiveSeconds),
     )
+    .addOption(
+      new Option(
+        '--max-memory <MiB>',
+        "stop when the explorer's arrays and the JavaScript heap reach this size",
+      ).argParser(mebibytes),
+    )
     .option('--exact', 'key visited states on their full encoding instead of 64-bit fingerprints')
+    .option(
+      '--no-symmetry',
+      'store every state, not one per class of interchangeable pCPUs, vCPUs and tasks',
+    )
     .option(
       '--stop-on-violation',
       'stop at the first violation instead of checking every invariant to the end',

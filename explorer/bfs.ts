@@ -65,19 +65,15 @@ export function explore<S, A>(
 
   let transitions = 0;
   let generated = 0; // initial states plus successors computed: the m of the collision estimate
-  let unreduced = 0; // with symmetry: the sum of the orbit sizes of the stored states
   let depth = 0;
   let deepest = 0;
   let expanded = 0;
 
-  /** Writes the key of `state` into enc and returns the size of its symmetry class (1 without). */
-  const key = (state: S): number => {
+  /** Writes the key of `state` into enc: its encoding, or its symmetry class's. */
+  const key = (state: S): void => {
     enc.reset();
-    if (canonical === undefined) {
-      encode(state, enc);
-      return 1;
-    }
-    return canonical(state, enc);
+    if (canonical === undefined) encode(state, enc);
+    else canonical(state, enc);
   };
   const storedBytes = (): number => visited.bytes + log.bytes;
   const progress = (frontier: number): Progress => ({
@@ -93,13 +89,12 @@ export function explore<S, A>(
   try {
     for (const [index, state] of model.init().entries()) {
       generated++;
-      const orbit = key(state);
+      key(state);
       if (!visited.add(enc.buffer, enc.length)) continue;
       if (log.size >= maxStates) {
         findings.truncate('states');
         break;
       }
-      unreduced += orbit;
       const id = log.pushInitial(index);
       frontier.push(state);
       findings.discovered(state, id, 0);
@@ -108,9 +103,16 @@ export function explore<S, A>(
     findings.fail(e, -1);
   }
 
+  const checkLimits = (): void => {
+    if (clock() - started >= maxTimeMs) findings.truncate('time');
+    else if (storedBytes() + memoryUsage() > maxMemory) findings.truncate('memory');
+  };
+
   let firstId = 0; // the id of frontier[0]: a level's states have consecutive ids
   levels: while (frontier.length > 0 && !findings.shouldStop(options.stopOnViolation === true)) {
     onProgress?.(progress(frontier.length));
+    checkLimits();
+    if (findings.truncatedBy !== undefined) break;
     if (depth >= maxDepth) {
       if (anySuccessorUnseen(model, frontier, key, enc, visited)) findings.truncate('depth');
       break;
@@ -129,13 +131,12 @@ export function explore<S, A>(
           const successor = next(state, action);
           transitions++;
           generated++;
-          const orbit = key(successor);
+          key(successor);
           if (!visited.add(enc.buffer, enc.length)) continue;
           if (log.size >= maxStates) {
             findings.truncate('states');
             break;
           }
-          unreduced += orbit;
           deepest = depth + 1;
           const childId = log.pushChild(i);
           nextFrontier.push(successor);
@@ -145,10 +146,7 @@ export function explore<S, A>(
         findings.fail(e, id, action);
         break levels;
       }
-      if (++expanded % CHECK_EVERY === 0) {
-        if (clock() - started >= maxTimeMs) findings.truncate('time');
-        else if (storedBytes() + memoryUsage() > maxMemory) findings.truncate('memory');
-      }
+      if (++expanded % CHECK_EVERY === 0) checkLimits();
       if (onProgress !== undefined && expanded % progressEvery === 0)
         onProgress(progress(frontier.length - k + nextFrontier.length));
       if (findings.shouldStop(options.stopOnViolation === true)) break levels;
@@ -167,7 +165,7 @@ export function explore<S, A>(
     maxDepth: deepest,
     elapsedMs: clock() - started,
     storedBytes: storedBytes(),
-    ...(canonical === undefined ? {} : { unreducedStates: unreduced }),
+    symmetry: canonical !== undefined,
   });
 }
 
@@ -175,7 +173,7 @@ export function explore<S, A>(
 function anySuccessorUnseen<S, A>(
   model: Model<S, A>,
   frontier: readonly S[],
-  key: (state: S) => number,
+  key: (state: S) => void,
   enc: Encoder,
   visited: VisitedSet,
 ): boolean {

@@ -68,6 +68,26 @@ export class Encoder {
     this.pushBigWords();
   }
 
+  /**
+   * Compares the words written to this encoder with those of `other`, lexicographically (a
+   * shorter prefix first): negative, zero or positive. Models use it to pick one canonical
+   * encoding among several (symmetry reduction).
+   */
+  compare(other: Encoder): number {
+    const a = this.buf;
+    const b = other.buf;
+    const n = Math.min(this.len, other.len);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+    return this.len - other.len;
+  }
+
+  /** Replaces the words written to this encoder with those of `other`. */
+  copyFrom(other: Encoder): void {
+    if (this.buf.length < other.len) this.buf = new Int32Array(other.buf.length);
+    this.buf.set(other.buf.subarray(0, other.len));
+    this.len = other.len;
+  }
+
   private pushBigWords(): void {
     this.u32(this.bigWords[0]!);
     this.u32(this.bigWords[1]!);

@@ -111,8 +111,8 @@ export interface RunFigures {
   readonly elapsedMs: number;
   /** Bytes of the visited set and the state log. */
   readonly storedBytes: number;
-  /** With symmetry reduction: the states the run stands for (the sum of their classes' sizes). */
-  readonly unreducedStates?: number;
+  /** Whether states were keyed on their symmetry class. */
+  readonly symmetry: boolean;
   readonly workers?: number;
 }
 
@@ -161,14 +161,7 @@ export function assembleResult<S, A>(
       storedBytes: figures.storedBytes,
       bytesPerState: n > 0 ? figures.storedBytes / n : 0,
       collisionProbability: figures.mode === 'exact' ? 0 : (n * (figures.generated - n)) / 2 ** 64,
-      ...(figures.unreducedStates === undefined
-        ? {}
-        : {
-            symmetry: {
-              unreducedStates: figures.unreducedStates,
-              reductionFactor: n > 0 ? figures.unreducedStates / n : 1,
-            },
-          }),
+      symmetry: figures.symmetry,
       workers: figures.workers ?? 1,
     },
   };

@@ -40,12 +40,12 @@ export interface Model<S, A> {
   /**
    * Optional symmetry reduction, for a model with interchangeable components: writes the encoding
    * of one fixed representative of the state's symmetry class (equal for two states exactly when
-   * a permutation of those components maps one to the other) and returns the number of distinct
-   * states in the class. The explorer then stores one state per class. It still expands the
-   * states as reached, so traces show the original names. Sound only when the permutations map
-   * initial states to initial states and commute with `actions`/`next` and every property.
+   * a permutation of those components maps one to the other). The explorer then stores one state
+   * per class. It still expands the states as reached, so traces show the original names. Sound
+   * when the permutations commute with `actions`/`next` and leave every property's verdict alone;
+   * distances are preserved, so shortest counterexamples keep their length.
    */
-  readonly encodeCanonical?: (state: S, out: Encoder) => number;
+  readonly encodeCanonical?: (state: S, out: Encoder) => void;
   /**
    * Optional: the state whose `encode` wrote `words`, so that states can be handed between worker
    * threads as encodings. decode(encode(s)) must equal s, field for field.

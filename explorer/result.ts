@@ -39,11 +39,10 @@ export interface ExploreStats {
   /** Estimated probability that two distinct states shared a fingerprint: n * (m - n) / 2^64. */
   readonly collisionProbability: number;
   /**
-   * With symmetry reduction: how many states the run stands for (the sizes of the symmetry classes
-   * of the states it stored, summed: the count a run without the reduction finds) and that
-   * divided by the distinct states.
+   * Whether states were keyed on their symmetry class (the model's encodeCanonical): then
+   * distinctStates counts classes, and a run without the reduction finds more states.
    */
-  readonly symmetry?: { readonly unreducedStates: number; readonly reductionFactor: number };
+  readonly symmetry: boolean;
   /** Threads that explored (1: the calling thread alone). */
   readonly workers: number;
 }

@@ -1,6 +1,7 @@
 /**
  * Turns a configuration into the explorer's Model: the clock model's init, actions, next and
- * encoding, with the chosen invariants bound to the configuration.
+ * encoding, with the chosen invariants bound to the configuration, and (unless switched off) the
+ * symmetry reduction the configuration allows.
  */
 import type { Model, Sometimes } from '../explorer/index.ts';
 import type { ClockInvariant } from '../invariants/index.ts';
@@ -10,14 +11,22 @@ import { encodeState } from './encode.ts';
 import { initialState } from './initialState.ts';
 import { enabledActions, nextState } from './next.ts';
 import type { ClockState } from './state.ts';
+import { canonicalEncoder } from './symmetry.ts';
 
 export type ClockModel = Model<ClockState, ClockAction>;
+
+export interface ModelOptions {
+  /** Store one state per class of interchangeable pCPUs, vCPUs and tasks (default true). */
+  readonly symmetry?: boolean;
+}
 
 export function buildModel(
   cfg: ClockConfig,
   invariants: readonly ClockInvariant[],
   sometimes: readonly Sometimes<ClockState>[] = [],
+  options: ModelOptions = {},
 ): ClockModel {
+  const canonical = options.symmetry === false ? undefined : canonicalEncoder(cfg);
   return {
     init: () => [initialState(cfg)],
     actions: (s) => enabledActions(s, cfg),
@@ -28,6 +37,7 @@ export function buildModel(
       check: (s: ClockState) => inv.check(s, cfg),
     })),
     sometimes,
-    encode: encodeState,
+    encode: (s, out) => encodeState(s, out),
+    ...(canonical === undefined ? {} : { encodeCanonical: canonical }),
   };
 }
