@@ -2,7 +2,7 @@
  * From names to a runnable model: a scenario, one of its variants, parameter overrides and an
  * optional invariant, each checked, with errors that name what was wrong and what is allowed.
  */
-import type { Sometimes } from '../explorer/index.ts';
+import type { ModelDescriptor, Sometimes } from '../explorer/index.ts';
 import { INVARIANTS, type ClockInvariant } from '../invariants/index.ts';
 import { buildModel, type ClockModel } from '../model/buildModel.ts';
 import type { ClockConfig } from '../model/config.ts';
@@ -75,12 +75,14 @@ export function findInvariants(
   return INVARIANTS.filter((inv) => names.includes(inv.name));
 }
 
-export function resolveTarget(options: {
+export interface TargetOptions {
   readonly scenario: string;
   readonly variant: string;
   readonly params?: readonly string[] | Readonly<Record<string, number | boolean | string>>;
   readonly invariant?: string;
-}): Target {
+}
+
+export function resolveTarget(options: TargetOptions): Target {
   const scenario = findScenario(options.scenario);
   const variant = findVariant(scenario, options.variant);
   const params = findParams(scenario, options.params ?? []);
@@ -97,4 +99,30 @@ export function resolveTarget(options: {
     config,
     model: buildModel(config, invariants, sometimes),
   };
+}
+
+/** Options that resolve to the same target again (the scenario's invariants unless one was picked). */
+export function targetOptionsOf(target: Target): TargetOptions {
+  const all = findInvariants(target.scenario, target.variant);
+  const one =
+    target.invariants.length === 1 && all.length > 1 ? target.invariants[0]!.name : undefined;
+  return {
+    scenario: target.scenario.name,
+    variant: target.variant.name,
+    params: target.params,
+    ...(one === undefined ? {} : { invariant: one }),
+  };
+}
+
+/**
+ * What a worker thread needs to build the same model (explorer/parallel): this module's
+ * `targetModel`, with the options as JSON.
+ */
+export function targetDescriptor(options: TargetOptions): ModelDescriptor {
+  return { module: import.meta.url, export: 'targetModel', args: [options] };
+}
+
+/** The model of a target, for worker threads (see targetDescriptor). */
+export function targetModel(options: TargetOptions): Target['model'] {
+  return resolveTarget(options).model;
 }

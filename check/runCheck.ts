@@ -9,7 +9,7 @@ import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
 import { serializeTrace } from '../counterexamples/traceFile.ts';
 import type { ClockAction } from '../model/actions.ts';
 import type { ClockState } from '../model/state.ts';
-import type { Target } from './resolve.ts';
+import { targetDescriptor, targetOptionsOf, type Target } from './resolve.ts';
 
 export interface Bounds {
   readonly maxDepth?: number;
@@ -21,6 +21,8 @@ export interface Bounds {
   readonly stopOnViolation?: boolean;
   /** Store one state per class of interchangeable pCPUs, vCPUs and tasks (default true). */
   readonly symmetry?: boolean;
+  /** Explore on this many worker threads (default 1: the calling thread alone). */
+  readonly workers?: number;
 }
 
 export type ClockResult = ExploreResult<ClockState, ClockAction>;
@@ -37,8 +39,12 @@ export function runCheck(
   bounds: Bounds = {},
   onProgress?: (p: Progress) => void,
 ): CheckRun {
+  const { workers, ...limits } = bounds;
   const result = explore(target.model, {
-    ...bounds,
+    ...limits,
+    ...(workers === undefined || workers <= 1
+      ? {}
+      : { workers: { count: workers, descriptor: targetDescriptor(targetOptionsOf(target)) } }),
     clock: () => performance.now(),
     memoryUsage: heapUsed,
     ...(onProgress === undefined ? {} : { onProgress }),

@@ -44,6 +44,17 @@ function positiveSeconds(text: string): number {
   return n;
 }
 
+const MAX_WORKERS = 64;
+
+function workerCount(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !(n >= 1 && n <= MAX_WORKERS))
+    throw new InputError(
+      `--workers must be a whole number from 1 to ${MAX_WORKERS}, not '${text}'`,
+    );
+  return n;
+}
+
 function mebibytes(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || !(n > 0))
@@ -66,7 +77,10 @@ function boundsFrom(o: {
   exact?: boolean;
   stopOnViolation?: boolean;
   symmetry?: boolean;
+  workers?: number;
 }): Bounds {
+  if (o.exact === true && o.workers !== undefined && o.workers > 1)
+    throw new InputError('--exact runs on one thread: drop --workers or --exact');
   return {
     ...(o.maxDepth === undefined ? {} : { maxDepth: o.maxDepth }),
     ...(o.maxStates === undefined ? {} : { maxStates: o.maxStates }),
@@ -75,6 +89,7 @@ function boundsFrom(o: {
     exact: o.exact === true,
     stopOnViolation: o.stopOnViolation === true,
     symmetry: o.symmetry !== false,
+    ...(o.workers === undefined ? {} : { workers: o.workers }),
   };
 }
 
@@ -138,6 +153,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option(
       '--no-symmetry',
       'store every state, not one per class of interchangeable pCPUs, vCPUs and tasks',
+    )
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'explore on n worker threads (same states, verdicts and traces as one thread)',
+      ).argParser(workerCount),
     )
     .option(
       '--stop-on-violation',

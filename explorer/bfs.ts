@@ -7,6 +7,7 @@ import { Encoder } from './encoder.ts';
 import type { Model } from './model.ts';
 import type { ExploreResult, Progress } from './result.ts';
 import { Findings, assembleResult } from './findings.ts';
+import { exploreParallel, type WorkerOptions } from './parallel/coordinator.ts';
 import { StateLog } from './stateLog.ts';
 import { ExactSet, FingerprintSet, type VisitedSet } from './visitedSet.ts';
 
@@ -35,6 +36,13 @@ export interface ExploreOptions {
   /** Called every `progressEvery` expanded states (default 1024) and at every new level. */
   readonly onProgress?: (progress: Progress) => void;
   readonly progressEvery?: number;
+  /**
+   * Explore on this many worker threads (more than one), each rebuilding the model from the
+   * descriptor. Same states, violations and traces as one thread; the calling thread waits. A run
+   * stopped early (a limit, an error, stopOnViolation) stops at the end of a level's step, so it
+   * may have computed more transitions than one thread (and with stopOnViolation, stored more).
+   */
+  readonly workers?: WorkerOptions;
 }
 
 /** How often (in expanded states) the time and memory limits are looked at. */
@@ -44,6 +52,8 @@ export function explore<S, A>(
   model: Model<S, A>,
   options: ExploreOptions = {},
 ): ExploreResult<S, A> {
+  if (options.workers !== undefined && options.workers.count > 1)
+    return exploreParallel(model, options, options.workers);
   const clock = options.clock ?? (() => 0);
   const started = clock();
   const maxDepth = options.maxDepth ?? Infinity;

@@ -46,12 +46,12 @@ export class Encoder {
     this.u32(x ? 1 : 0);
   }
 
-  /** Any safe integer (|x| < 2^53), as two words. */
+  /** Any safe integer (|x| < 2^53), as two words: the low 32 bits, then the rest (signed). */
   int(x: number): void {
     if (!Number.isSafeInteger(x)) throw new RangeError(`Encoder.int: ${x} is not a safe integer`);
-    const lo = x % 0x1_0000_0000;
-    this.u32(lo);
-    this.u32((x - lo) / 0x1_0000_0000);
+    const hi = Math.floor(x / 0x1_0000_0000);
+    this.u32(x - hi * 0x1_0000_0000);
+    this.u32(hi);
   }
 
   /** An unsigned 64-bit integer (the kernel's u64), as two words. */

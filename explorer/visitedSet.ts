@@ -52,9 +52,16 @@ export class FingerprintSet implements VisitedSet {
   private readonly fp = new Uint32Array(2);
   private readonly recent = new Uint32Array(2 << RECENT_BITS);
 
-  constructor(initialCapacity = 1024) {
+  /**
+   * With `shared`, the table lives in a SharedArrayBuffer, so that other worker threads can look
+   * fingerprints up in it (FingerprintView) while its owner does not write to it.
+   */
+  constructor(
+    initialCapacity = 1024,
+    private readonly shared = false,
+  ) {
     this.capacity = Math.max(16, Math.ceil(initialCapacity));
-    this.table = new Uint32Array(this.capacity * 2);
+    this.table = this.allocate(this.capacity);
     this.scale = this.capacity / TWO_32;
     this.limit = Math.floor(this.capacity * MAX_LOAD);
   }
@@ -67,9 +74,21 @@ export class FingerprintSet implements VisitedSet {
     return this.table.byteLength + this.recent.byteLength;
   }
 
+  /** Empties the set, keeping its capacity. */
+  clear(): void {
+    this.table.fill(0);
+    this.recent.fill(0);
+    this.count = 0;
+  }
+
   /** Bytes of the table alone (without the fixed-size cache of recent fingerprints). */
   get tableBytes(): number {
     return this.table.byteLength;
+  }
+
+  /** The table itself (replaced when the set grows), for a FingerprintView in another thread. */
+  get slots(): Uint32Array {
+    return this.table;
   }
 
   add(words: Int32Array, length = words.length): boolean {
@@ -126,10 +145,16 @@ export class FingerprintSet implements VisitedSet {
     return (lo * this.scale) >>> 0;
   }
 
+  private allocate(capacity: number): Uint32Array {
+    return this.shared
+      ? new Uint32Array(new SharedArrayBuffer(capacity * 8))
+      : new Uint32Array(capacity * 2);
+  }
+
   private grow(): void {
     const old = this.table;
     this.capacity = Math.ceil(this.capacity * GROWTH);
-    this.table = new Uint32Array(this.capacity * 2);
+    this.table = this.allocate(this.capacity);
     this.scale = this.capacity / TWO_32;
     this.limit = Math.floor(this.capacity * MAX_LOAD);
     const table = this.table;
@@ -144,6 +169,34 @@ export class FingerprintSet implements VisitedSet {
       }
       table[2 * slot] = lo;
       table[2 * slot + 1] = hi;
+    }
+  }
+}
+
+/**
+ * Read-only lookups in another thread's FingerprintSet table (see FingerprintSet.slots): same
+ * slots, same probing. Only safe while the owner is not inserting.
+ */
+export class FingerprintView {
+  private readonly capacity: number;
+  private readonly scale: number;
+
+  constructor(private readonly table: Uint32Array) {
+    this.capacity = table.length / 2;
+    this.scale = this.capacity / TWO_32;
+  }
+
+  contains(lo: number, hi: number): boolean {
+    const table = this.table;
+    const capacity = this.capacity;
+    lo >>>= 0;
+    hi >>>= 0;
+    for (let slot = (lo * this.scale) >>> 0; ;) {
+      const a = table[2 * slot]!;
+      const b = table[2 * slot + 1]!;
+      if (a === lo && b === hi) return true;
+      if (a === 0 && b === 0) return false;
+      if (++slot === capacity) slot = 0;
     }
   }
 }

@@ -7,6 +7,7 @@ import type { Model, Sometimes } from '../explorer/index.ts';
 import type { ClockInvariant } from '../invariants/index.ts';
 import type { ClockAction } from './actions.ts';
 import type { ClockConfig } from './config.ts';
+import { stateDecoder } from './decode.ts';
 import { encodeState } from './encode.ts';
 import { initialState } from './initialState.ts';
 import { enabledActions, nextState } from './next.ts';
@@ -27,6 +28,7 @@ export function buildModel(
   options: ModelOptions = {},
 ): ClockModel {
   const canonical = options.symmetry === false ? undefined : canonicalEncoder(cfg);
+  const decode = stateDecoder(cfg);
   return {
     init: () => [initialState(cfg)],
     actions: (s) => enabledActions(s, cfg),
@@ -38,6 +40,7 @@ export function buildModel(
     })),
     sometimes,
     encode: (s, out) => encodeState(s, out),
+    decode,
     ...(canonical === undefined ? {} : { encodeCanonical: canonical }),
   };
 }

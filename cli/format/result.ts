@@ -52,7 +52,8 @@ export function formatRunHeader(run: CheckRun, style: Style): string {
     `${style.bold(`${target.scenario.name} / ${target.variant.name}`)}: ${target.variant.description}`,
     `  parameters: ${params}`,
     `  explored ${formatNumber(r.stats.distinctStates)} states${reduction}, ${formatNumber(r.stats.transitions)} transitions, ` +
-      `max depth ${r.stats.maxDepth}: ${completeness(run)} (${collision}) in ${formatSeconds(r.stats.elapsedMs)}`,
+      `max depth ${r.stats.maxDepth}: ${completeness(run)} (${collision}) in ${formatSeconds(r.stats.elapsedMs)}` +
+      (r.stats.workers > 1 ? ` on ${r.stats.workers} worker threads` : ''),
   ];
   if (r.sometimes.length > 0) {
     const parts = r.sometimes.map((s) =>

@@ -8,30 +8,12 @@ import type { ClockState } from '../../model/state.ts';
 import { canonicalEncoder, symmetryGroup } from '../../model/symmetry.ts';
 import { config, GHZ } from './fixtures.ts';
 import { target } from '../helpers.ts';
+import { reachableStates } from './reachable.ts';
 
 function words(write: (out: Encoder) => void): string {
   const enc = new Encoder();
   write(enc);
   return Array.from(enc.words()).join(',');
-}
-
-/** Every state reachable in `model`, by a plain breadth-first search keyed on the full encoding. */
-function reachable(model: ReturnType<typeof buildModel>): ClockState[] {
-  const seen = new Set<string>();
-  const states: ClockState[] = [];
-  let frontier = model.init();
-  while (frontier.length > 0) {
-    const next: ClockState[] = [];
-    for (const s of frontier) {
-      const key = words((out) => model.encode(s, out));
-      if (seen.has(key)) continue;
-      seen.add(key);
-      states.push(s);
-      for (const a of model.actions(s)) next.push(model.next(s, a));
-    }
-    frontier = next;
-  }
-  return states;
 }
 
 /** `s` with vCPUs 0 and 1, pCPUs 0 and 1 and tasks 0 and 1 swapped, and every reference renamed. */
@@ -116,7 +98,7 @@ describe('canonical encoding (arm64-counter-offset)', () => {
   const t = target('arm64-counter-offset', 'per-vcpu-absolute-restore');
   const canonical = canonicalEncoder(t.config)!;
   const plain = buildModel(t.config, t.invariants, [], { symmetry: false });
-  const states = reachable(plain);
+  const states = reachableStates(plain);
 
   it('is the same for a state and its image with vCPUs, pCPUs and tasks swapped', () => {
     let asymmetric = 0;

@@ -49,3 +49,16 @@ export function fastGrid(
     decode: (words) => words[0]!,
   };
 }
+
+/** The fast grid whose step function throws on leaving cell (x, y): for error reporting. */
+export function brokenGrid(k: number, at: { x: number; y: number }): Model<number, Direction> {
+  const grid = fastGrid(k);
+  const bad = at.x * k + at.y;
+  return {
+    ...grid,
+    next: (s, d) => {
+      if (s === bad) throw new Error(`stepping out of (${at.x}, ${at.y})`);
+      return grid.next(s, d);
+    },
+  };
+}
