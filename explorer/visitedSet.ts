@@ -37,10 +37,13 @@ const TWO_32 = 4294967296;
  * breadth-first search mostly meets states it saw in the last level or two, and a hit there costs
  * a cache-resident read instead of a random access into a table of many megabytes (~80 ns on the
  * bench machine). Every fingerprint in it is also in the table, so a hit means "seen" exactly as
- * a table lookup would.
+ * a table lookup would. Only a table of 2^17 slots or more (1 MiB) gets one: a smaller table is
+ * as cache-resident as the cache would be.
  */
 const RECENT_BITS = 14;
 const RECENT_MASK = (1 << RECENT_BITS) - 1;
+const RECENT_FROM_CAPACITY = 1 << 17;
+const NO_RECENT = new Uint32Array(0);
 
 export class FingerprintSet implements VisitedSet {
   private table: Uint32Array;
@@ -50,7 +53,7 @@ export class FingerprintSet implements VisitedSet {
   private limit: number;
   private count = 0;
   private readonly fp = new Uint32Array(2);
-  private readonly recent = new Uint32Array(2 << RECENT_BITS);
+  private recent = NO_RECENT;
 
   /**
    * With `shared`, the table lives in a SharedArrayBuffer, so that other worker threads can look
@@ -64,6 +67,7 @@ export class FingerprintSet implements VisitedSet {
     this.table = this.allocate(this.capacity);
     this.scale = this.capacity / TWO_32;
     this.limit = Math.floor(this.capacity * MAX_LOAD);
+    if (this.capacity >= RECENT_FROM_CAPACITY) this.recent = new Uint32Array(2 << RECENT_BITS);
   }
 
   get size(): number {
@@ -157,6 +161,8 @@ export class FingerprintSet implements VisitedSet {
     this.table = this.allocate(this.capacity);
     this.scale = this.capacity / TWO_32;
     this.limit = Math.floor(this.capacity * MAX_LOAD);
+    if (this.recent === NO_RECENT && this.capacity >= RECENT_FROM_CAPACITY)
+      this.recent = new Uint32Array(2 << RECENT_BITS);
     const table = this.table;
     const capacity = this.capacity;
     for (let i = 0; i < old.length; i += 2) {

@@ -55,12 +55,7 @@ class Pool {
       const thread = new Worker(new URL('./workerEntry.mjs', import.meta.url), {
         workerData: { setup, port: port2 },
         transferList: [port2],
-        ...(process.env['YG']
-          ? { resourceLimits: { maxYoungGenerationSizeMb: Number(process.env['YG']) } }
-          : {}),
-        execArgv: process.env['CLOCKCHECK_WORKER_PROF']
-          ? ['--cpu-prof', '--cpu-prof-dir=' + process.env['CLOCKCHECK_WORKER_PROF']]
-          : [],
+        execArgv: [],
       });
       thread.unref();
       this.threads.push(thread);
@@ -118,8 +113,7 @@ class Pool {
       port.postMessage({ type: 'stop' } satisfies Command);
       port.close();
     }
-    for (const thread of this.threads)
-      void (process.env['CLOCKCHECK_WORKER_PROF'] ? thread : thread.terminate());
+    for (const thread of this.threads) void thread.terminate();
   }
 }
 
