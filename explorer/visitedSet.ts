@@ -122,10 +122,17 @@ export class FingerprintSet implements VisitedSet {
 
   /** Adds the fingerprint (lo, hi), never (0, 0); true when it was not in the set before. */
   insert(lo: number, hi: number): boolean {
-    const table = this.table;
-    const capacity = this.capacity;
     lo >>>= 0;
     hi >>>= 0;
+    const recent = this.recent;
+    if (recent !== NO_RECENT) {
+      const r = 2 * (lo & RECENT_MASK);
+      if (recent[r] === lo && recent[r + 1] === hi) return false;
+      recent[r] = lo;
+      recent[r + 1] = hi;
+    }
+    const table = this.table;
+    const capacity = this.capacity;
     for (let slot = this.slotOf(lo); ;) {
       const a = table[2 * slot]!;
       const b = table[2 * slot + 1]!;
