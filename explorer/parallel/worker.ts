@@ -34,6 +34,13 @@ const table = new FingerprintSet(1024, true);
  * found, and is dropped here rather than held and sent.
  */
 const produced = new FingerprintSet();
+/**
+ * A direct-mapped cache of fingerprints found in some table during an expand step: they stay
+ * seen, so a later successor with the same one needs no lookup in a table of many megabytes.
+ */
+const OLD_BITS = 14;
+const OLD_MASK = (1 << OLD_BITS) - 1;
+const old = new Uint32Array(2 << OLD_BITS);
 const enc = new Encoder();
 const fp = new Uint32Array(2);
 let frontier: unknown[] = [];
@@ -113,8 +120,16 @@ function expand(tables: readonly Uint32Array[], probe: boolean): void {
         const lo = fp[0]!;
         const hi = fp[1]!;
         const owner = hi % workers;
+        // Seen in an earlier level: first the small cache of fingerprints seen lately, then the
+        // owner's table (a cache miss in a table that another core writes).
+        const r = 2 * (lo & OLD_MASK);
+        if (old[r] === lo && old[r + 1] === hi) continue;
         const seen = owner === me ? table.contains(lo, hi) : views[owner]!.contains(lo, hi);
-        if (seen) continue;
+        if (seen) {
+          old[r] = lo;
+          old[r + 1] = hi;
+          continue;
+        }
         if (probe) {
           anyUnseen = true;
           break states;
