@@ -86,7 +86,7 @@ export class SectionCache<T> {
   private size = 0;
   length = -1;
 
-  constructor(private readonly limit = 1 << 16) {}
+  constructor(private readonly limit = 1 << 12) {}
 
   lookup(words: Int32Array, at: number): T | undefined {
     const n = this.length;
