@@ -21,19 +21,41 @@ import type { ExploreResult, Progress, Truncation } from '../result.ts';
 import { StateLog } from '../stateLog.ts';
 import { replayPath } from '../trace.ts';
 import type { ModelDescriptor } from './descriptor.ts';
-import { CONTROL, controlSlots, type Command, type Report, type StateBatch } from './protocol.ts';
+import {
+  CONTROL,
+  controlSlots,
+  heartbeatSlot,
+  type Command,
+  type Report,
+  type StateBatch,
+} from './protocol.ts';
 import { WordBuffer, mergeOrder } from './words.ts';
 
 export interface WorkerOptions {
   readonly count: number;
   /** How each worker rebuilds the model: it must build the very model given to explore. */
   readonly descriptor: ModelDescriptor;
+  /**
+   * A worker that owes a report and shows no sign of work for this long (default a minute) has
+   * died (out of memory, say: a thread killed that way runs no code to say so): the run throws
+   * rather than wait forever.
+   */
+  readonly silenceMs?: number;
 }
 
 type Of<T extends Report['type']> = Extract<Report, { type: T }>;
 
 /** How long the coordinator sleeps between looks at the clock, the memory and the progress. */
 const TICK_MS = 200;
+const SILENCE_MS = 60_000;
+const STEP: Record<Report['type'], string> = {
+  ready: 'start-up',
+  expanded: 'expand',
+  deduped: 'dedup',
+  shipped: 'ship',
+  received: 'receive',
+  failed: 'failure',
+};
 
 class Pool {
   private readonly control: Int32Array;
@@ -46,6 +68,7 @@ class Pool {
     descriptor: ModelDescriptor,
     symmetry: boolean,
     private readonly tick: () => void,
+    private readonly silenceMs: number,
   ) {
     const buffer = new SharedArrayBuffer(4 * controlSlots(count));
     this.control = new Int32Array(buffer);
@@ -73,11 +96,26 @@ class Pool {
       commands.forEach((c, w) => this.ports[w]!.postMessage(c, transfer(w)));
     }
     this.done += this.count;
+    const beats = this.threads.map((_, w) =>
+      Atomics.load(this.control, heartbeatSlot(this.count, w)),
+    );
+    let silentTicks = 0;
     for (;;) {
       const now = Atomics.load(this.control, CONTROL.done);
       if (now >= this.done) break;
-      Atomics.wait(this.control, CONTROL.done, now, TICK_MS);
+      const waited = Atomics.wait(this.control, CONTROL.done, now, TICK_MS);
       this.tick();
+      const latest = this.threads.map((_, w) =>
+        Atomics.load(this.control, heartbeatSlot(this.count, w)),
+      );
+      if (waited !== 'timed-out' || latest.some((b, w) => b !== beats[w])) {
+        latest.forEach((b, w) => (beats[w] = b));
+        silentTicks = 0;
+      } else if (++silentTicks * TICK_MS > this.silenceMs) {
+        throw new Error(
+          `a worker thread stopped responding during the ${STEP[type]} step (out of memory?)`,
+        );
+      }
     }
     return this.ports.map((port, w) => {
       let received = receiveMessageOnPort(port);
@@ -176,7 +214,7 @@ export function exploreParallel<S, A>(
     }
   };
 
-  const pool = new Pool(n, workers.descriptor, symmetry, tick);
+  const pool = new Pool(n, workers.descriptor, symmetry, tick, workers.silenceMs ?? SILENCE_MS);
   try {
     for (const r of pool.round('ready', undefined)) tables.push(r.table);
 

@@ -26,8 +26,13 @@ export const CONTROL = {
   expanded: 2,
 } as const;
 
+/** Per worker, after the `expanded` slots: a counter it bumps while it works (it is alive). */
+export function heartbeatSlot(workers: number, worker: number): number {
+  return CONTROL.expanded + workers + worker;
+}
+
 export function controlSlots(workers: number): number {
-  return CONTROL.expanded + workers;
+  return CONTROL.expanded + 2 * workers;
 }
 
 export interface WorkerSetup {

@@ -13,6 +13,7 @@ import { FingerprintSet, FingerprintView } from '../visitedSet.ts';
 import { loadModel } from './descriptor.ts';
 import {
   CONTROL,
+  heartbeatSlot,
   type Command,
   type Report,
   type StateBatch,
@@ -49,6 +50,12 @@ let frontierIds: number[] = [];
 let pending: unknown[][] = [];
 /** New states this worker both found and owns: kept as they are, not encoded and decoded. */
 let kept: unknown[] = [];
+
+const heartbeat = heartbeatSlot(workers, me);
+/** Tells the coordinator this worker is alive and working. */
+function beat(): void {
+  Atomics.add(control, heartbeat, 1);
+}
 
 function report(r: Report, transfer: ArrayBuffer[] = []): void {
   port.postMessage(r, transfer);
@@ -99,6 +106,7 @@ function expand(tables: readonly Uint32Array[], probe: boolean): void {
         break;
       }
       Atomics.store(control, CONTROL.expanded + me, k);
+      beat();
     }
     const state = frontier[k];
     const id = frontierIds[k]!;
@@ -168,6 +176,7 @@ function dedup(lists: readonly Uint32Array[]): void {
     4,
     (list, at) => list[at + 2]! * 256 + list[at + 3]!,
     (p, list, at) => {
+      if ((at & 4095) === 0) beat();
       if (table.insert(list[at]!, list[at + 1]!))
         winners.push(list[at + 2]!, list[at + 3]!, p, at / 4);
     },
@@ -191,6 +200,7 @@ function ship(wins: readonly Uint32Array[]): void {
     const ids = new Uint32Array(pairs.length / 2);
     const offsets = new Uint32Array(ids.length + 1);
     for (let j = 0; j < ids.length; j++) {
+      if ((j & 255) === 0) beat();
       ids[j] = pairs[2 * j + 1]!;
       const state = pending[owner]![pairs[2 * j]!];
       if (owner === me) {
@@ -226,6 +236,7 @@ function receive(batches: readonly StateBatch[], initial: boolean): void {
     (list, at) => list[at]!,
     (p, list, at) => {
       if (failure !== undefined) return;
+      if ((at & 255) === 0) beat();
       const b = batches[p]!;
       const id = list[at]!;
       try {

@@ -110,6 +110,14 @@ describe('exploring on worker threads', () => {
     expect(r.stats.distinctStates).toBe(2652);
   });
 
+  it('a worker thread that dies is an error, not a hang', () => {
+    expect(() =>
+      explore(fastGrid(3), {
+        workers: { count: 2, descriptor: toy('fastGrid.ts', 'dyingGrid', 3), silenceMs: 1000 },
+      }),
+    ).toThrow(/a worker thread stopped responding during the expand step/);
+  });
+
   it('a worker that cannot build the model is an error, not a hang', () => {
     expect(() =>
       explore(fastGrid(3), {

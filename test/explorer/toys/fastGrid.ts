@@ -5,6 +5,7 @@
  * the enabled actions are one of nine fixed lists (interior, edge or corner). Reachable: k^2
  * states, 4k(k - 1) transitions, depth 2(k - 1).
  */
+import { isMainThread } from 'node:worker_threads';
 import type { Model } from '../../../explorer/index.ts';
 
 /** 0: north (y + 1), 1: south (y - 1), 2: east (x + 1), 3: west (x - 1). */
@@ -58,6 +59,18 @@ export function brokenGrid(k: number, at: { x: number; y: number }): Model<numbe
     ...grid,
     next: (s, d) => {
       if (s === bad) throw new Error(`stepping out of (${at.x}, ${at.y})`);
+      return grid.next(s, d);
+    },
+  };
+}
+
+/** The fast grid whose worker threads die (silently, as one killed for lack of memory would) on leaving (0, 0). */
+export function dyingGrid(k: number): Model<number, Direction> {
+  const grid = fastGrid(k);
+  return {
+    ...grid,
+    next: (s, d) => {
+      if (!isMainThread) process.exit(1);
       return grid.next(s, d);
     },
   };
