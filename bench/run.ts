@@ -1,56 +1,115 @@
 /**
- * `npm run bench [-- --json FILE]`: explores fixed workloads and prints, per workload, distinct
- * states, transitions, wall time, states/s, transitions/s, bytes per stored state (from the
- * explorer's own arrays) and peak RSS. A benchmark, not a test: it asserts nothing about speed.
+ * `npm run bench [-- --json FILE] [--workers N]`: explores fixed workloads and prints, per
+ * workload, distinct states, transitions, wall seconds, states/s, transitions/s, bytes per stored
+ * state (from the explorer's own arrays), peak RSS, and the speedup on N worker threads (default
+ * 2). Workloads: (1) unsynced-tsc global-clamp with bounds giving over 2 million states, (2) the
+ * largest (scenario, variant) of the catalogue at default bounds, (3) a toy with a known count of
+ * several million states (the engine's ceiling). Also the whole catalogue's time and the symmetry
+ * reduction of each run that has one. A benchmark, not a test: it asserts nothing about speed.
  */
-import { writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { execFileSync } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { explore, type Model } from '../explorer/index.ts';
-import { resolveTarget } from '../check/resolve.ts';
-import { gridWalker } from '../test/explorer/toys/gridWalker.ts';
+import { FIXED_WORKLOADS, type CatalogueFigures, type RunFigures } from './workloads.ts';
 
-interface Workload {
-  readonly name: string;
-  readonly model: () => Model<unknown, unknown>;
+const GOALS = {
+  unsyncedStates: 2_000_000,
+  unsyncedStatesPerSecond: 430_000,
+  toyStatesPerSecond: 3_000_000,
+  bytesPerState: 16,
+};
+
+const { values } = parseArgs({
+  options: { json: { type: 'string' }, workers: { type: 'string', default: '2' } },
+});
+const workers = Number(values.workers);
+if (!Number.isInteger(workers) || workers < 2) {
+  process.stderr.write(
+    `bench: --workers must be a whole number of at least 2, not '${values.workers}'\n`,
+  );
+  process.exit(2);
 }
 
-const WORKLOADS: readonly Workload[] = [
+const root = fileURLToPath(new URL('..', import.meta.url));
+function child<T>(...args: string[]): T {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/child.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+console.log('catalogue at default bounds (one thread, symmetry reduction on)...');
+const cat = child<CatalogueFigures>('catalogue');
+const largest = cat.entries.reduce((a, b) => (b.states > a.states ? b : a));
+console.log(
+  `  ${cat.entries.length} runs in ${cat.seconds} s; largest: ${largest.scenario} ${largest.variant} (${fmt(largest.states)} states)`,
+);
+const reduced = cat.entries.filter((e) => e.states !== e.statesWithoutSymmetry);
+for (const e of reduced) {
+  console.log(
+    `  symmetry: ${e.scenario} ${e.variant}: ${fmt(e.states)} states, ${fmt(e.statesWithoutSymmetry)} without (x${(e.statesWithoutSymmetry / e.states).toFixed(2)})`,
+  );
+}
+
+const plan = [
+  { id: '1', title: FIXED_WORKLOADS[0]!.title, args: ['unsynced-tsc'] },
   {
-    name: 'unsynced-tsc global-clamp (reads=8 migrations=8 horizonNs=8000000)',
-    model: () =>
-      resolveTarget({
-        scenario: 'unsynced-tsc',
-        variant: 'global-clamp',
-        params: { reads: 8, migrations: 8, horizonNs: 8_000_000 },
-      }).model as Model<unknown, unknown>,
+    id: '2',
+    title: `${largest.scenario} ${largest.variant} at default bounds (the catalogue's largest)`,
+    args: ['largest', '--scenario', largest.scenario, '--variant', largest.variant],
   },
-  {
-    name: 'toy grid walker 1000x1000 (1,000,000 states)',
-    model: () => gridWalker(1000) as Model<unknown, unknown>,
-  },
+  { id: '3', title: FIXED_WORKLOADS[1]!.title, args: ['toy-grid'] },
 ];
 
-const { values } = parseArgs({ options: { json: { type: 'string' } } });
-const rows = WORKLOADS.map((w) => {
-  const started = performance.now();
-  const r = explore(w.model(), { clock: () => performance.now() });
-  const seconds = (performance.now() - started) / 1000;
-  const row = {
-    workload: w.name,
-    distinctStates: r.stats.distinctStates,
-    transitions: r.stats.transitions,
-    seconds: Number(seconds.toFixed(3)),
-    statesPerSecond: Math.round(r.stats.distinctStates / seconds),
-    transitionsPerSecond: Math.round(r.stats.transitions / seconds),
-    bytesPerState: Number(r.stats.bytesPerState.toFixed(2)),
-    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-  };
+const rows = plan.map((w) => {
+  console.log(`(${w.id}) ${w.title}`);
+  const one = child<RunFigures>(...w.args);
   console.log(
-    `${row.workload}\n  ${row.distinctStates.toLocaleString('en-US')} states, ${row.transitions.toLocaleString('en-US')} transitions in ${row.seconds} s: ` +
-      `${row.statesPerSecond.toLocaleString('en-US')} states/s, ${row.transitionsPerSecond.toLocaleString('en-US')} transitions/s, ` +
-      `${row.bytesPerState} bytes/state, peak RSS ${row.peakRssMiB} MiB`,
+    `  ${fmt(one.distinctStates)} states, ${fmt(one.transitions)} transitions, depth ${one.maxDepth}${one.complete ? '' : ' (truncated)'} ` +
+      `in ${one.seconds} s: ${fmt(one.statesPerSecond)} states/s, ${fmt(one.transitionsPerSecond)} transitions/s, ` +
+      `${one.bytesPerState} bytes/state, peak RSS ${one.peakRssMiB} MiB`,
   );
-  return row;
+  const many = child<RunFigures>(...w.args, '--workers', String(workers));
+  const speedup = one.seconds / many.seconds;
+  console.log(
+    `  ${workers} workers: ${many.seconds} s (${fmt(many.statesPerSecond)} states/s), speedup x${speedup.toFixed(2)}, ` +
+      `${many.bytesPerState} bytes/state, peak RSS ${many.peakRssMiB} MiB${many.distinctStates === one.distinctStates ? '' : ` (${fmt(many.distinctStates)} states!)`}`,
+  );
+  return {
+    id: w.id,
+    title: w.title,
+    oneThread: one,
+    workers: many,
+    speedup: Number(speedup.toFixed(3)),
+  };
 });
-if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(rows, null, 2)}\n`);
+
+const [unsynced, , toy] = rows;
+const goal = (met: boolean) => (met ? 'met' : 'not met');
+console.log('goals (one thread):');
+console.log(
+  `  (1) >= ${fmt(GOALS.unsyncedStates)} states at >= ${fmt(GOALS.unsyncedStatesPerSecond)} states/s: ` +
+    `${fmt(unsynced!.oneThread.distinctStates)} at ${fmt(unsynced!.oneThread.statesPerSecond)}: ${goal(unsynced!.oneThread.distinctStates >= GOALS.unsyncedStates && unsynced!.oneThread.statesPerSecond >= GOALS.unsyncedStatesPerSecond)}`,
+);
+console.log(
+  `  (3) >= ${fmt(GOALS.toyStatesPerSecond)} states/s: ${fmt(toy!.oneThread.statesPerSecond)}: ${goal(toy!.oneThread.statesPerSecond >= GOALS.toyStatesPerSecond)}`,
+);
+const worstBytes = Math.max(...rows.map((r) => r.oneThread.bytesPerState));
+console.log(
+  `  <= ${GOALS.bytesPerState} bytes per stored state: at most ${worstBytes}: ${goal(worstBytes <= GOALS.bytesPerState)}`,
+);
+
+if (values.json !== undefined) {
+  const tmp = `${values.json}.tmp-${process.pid}`;
+  writeFileSync(
+    tmp,
+    `${JSON.stringify({ catalogue: cat, workloads: rows, goals: GOALS }, null, 2)}\n`,
+  );
+  renameSync(tmp, values.json);
+}

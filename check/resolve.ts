@@ -4,7 +4,7 @@
  * variant is a built-in one's name, or a CustomVariant already resolved (a user's, from
  * check/userVariant.ts).
  */
-import type { Sometimes } from '../explorer/index.ts';
+import type { ModelDescriptor, Sometimes } from '../explorer/index.ts';
 import { INVARIANTS, type ClockInvariant } from '../invariants/index.ts';
 import { buildModel, type ClockModel } from '../model/buildModel.ts';
 import type { ClockConfig } from '../model/config.ts';
@@ -109,7 +109,7 @@ export function findScenarioInvariants(
   return INVARIANTS.filter((inv) => names.includes(inv.name));
 }
 
-export function resolveTarget(options: {
+export interface TargetOptions {
   readonly scenario: string;
   readonly variant: string | CustomVariant;
   readonly params?: readonly string[] | Readonly<Record<string, number | boolean | string>>;
@@ -117,7 +117,9 @@ export function resolveTarget(options: {
   readonly invariant?: string;
   /** Check these of the scenario's invariants instead of the variant's own. */
   readonly invariants?: readonly string[];
-}): Target {
+}
+
+export function resolveTarget(options: TargetOptions): Target {
   const scenario = findScenario(options.scenario);
   const custom = typeof options.variant === 'string' ? undefined : options.variant;
   if (custom !== undefined && custom.scenario !== scenario.name)
@@ -145,4 +147,30 @@ export function resolveTarget(options: {
     config,
     model: buildModel(config, invariants, sometimes),
   };
+}
+
+/** Options that resolve to the same target again (the scenario's invariants unless one was picked). */
+export function targetOptionsOf(target: Target): TargetOptions {
+  const all = findInvariants(target.scenario, target.variant);
+  const one =
+    target.invariants.length === 1 && all.length > 1 ? target.invariants[0]!.name : undefined;
+  return {
+    scenario: target.scenario.name,
+    variant: target.variant.name,
+    params: target.params,
+    ...(one === undefined ? {} : { invariant: one }),
+  };
+}
+
+/**
+ * What a worker thread needs to build the same model (explorer/parallel): this module's
+ * `targetModel`, with the options as JSON.
+ */
+export function targetDescriptor(options: TargetOptions): ModelDescriptor {
+  return { module: import.meta.url, export: 'targetModel', args: [options] };
+}
+
+/** The model of a target, for worker threads (see targetDescriptor). */
+export function targetModel(options: TargetOptions): Target['model'] {
+  return resolveTarget(options).model;
 }

@@ -3,19 +3,33 @@
  * data, with what is needed to write each violation as a counterexample file.
  */
 import { performance } from 'node:perf_hooks';
-import { explore, type ExploreResult, type Progress, type Violation } from '../explorer/index.ts';
+import { getHeapStatistics } from 'node:v8';
+import {
+  explore,
+  type ExploreResult,
+  type ModelDescriptor,
+  type Progress,
+  type Violation,
+} from '../explorer/index.ts';
 import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
 import { serializeTrace } from '../counterexamples/traceFile.ts';
 import type { ClockAction } from '../model/actions.ts';
 import type { ClockState } from '../model/state.ts';
-import type { Target } from './resolve.ts';
+import { targetDescriptor, targetOptionsOf, type Target } from './resolve.ts';
+import { variantFileDescriptor } from './variantFile.ts';
 
 export interface Bounds {
   readonly maxDepth?: number;
   readonly maxStates?: number;
   readonly maxTimeMs?: number;
+  /** Stop when the explorer's arrays plus the JavaScript heap in use exceed this many bytes. */
+  readonly maxMemoryBytes?: number;
   readonly exact?: boolean;
   readonly stopOnViolation?: boolean;
+  /** Store one state per class of interchangeable pCPUs, vCPUs and tasks (default true). */
+  readonly symmetry?: boolean;
+  /** Explore on this many worker threads (default 1: the calling thread alone). */
+  readonly workers?: number;
 }
 
 export type ClockResult = ExploreResult<ClockState, ClockAction>;
@@ -32,12 +46,29 @@ export function runCheck(
   bounds: Bounds = {},
   onProgress?: (p: Progress) => void,
 ): CheckRun {
+  const { workers, ...limits } = bounds;
   const result = explore(target.model, {
-    ...bounds,
+    ...limits,
+    ...(workers === undefined || workers <= 1
+      ? {}
+      : { workers: { count: workers, descriptor: workerDescriptor(target) } }),
     clock: () => performance.now(),
-    ...(onProgress === undefined ? {} : { onProgress, progressEvery: 16384 }),
+    memoryUsage: heapUsed,
+    ...(onProgress === undefined ? {} : { onProgress }),
   });
   return { target, bounds, result };
+}
+
+/** How worker threads rebuild the target's model: by names, or from a user's variant file. */
+function workerDescriptor(target: Target): ModelDescriptor {
+  return target.custom === undefined
+    ? targetDescriptor(targetOptionsOf(target))
+    : variantFileDescriptor(target);
+}
+
+/** Bytes of JavaScript heap in use (what --max-memory counts besides the explorer's arrays). */
+export function heapUsed(): number {
+  return getHeapStatistics().used_heap_size;
 }
 
 /** The counterexample file's text for one violation of a run. */

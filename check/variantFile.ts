@@ -12,7 +12,14 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { isDefinedVariant } from './defineVariant.ts';
 import { InputError } from './inputError.ts';
-import type { CustomVariant } from './resolve.ts';
+import type { ModelDescriptor } from '../explorer/index.ts';
+import {
+  resolveTarget,
+  targetOptionsOf,
+  type CustomVariant,
+  type Target,
+  type TargetOptions,
+} from './resolve.ts';
 import { resolveUserVariant } from './userVariant.ts';
 
 const EXPECTED =
@@ -77,4 +84,37 @@ export async function loadVariantFile(file: string, only?: string): Promise<Cust
   if (chosen.length === 0)
     throw new InputError(`${file} has no variant '${only}' (it defines: ${names.join(', ')})`);
   return chosen;
+}
+
+/**
+ * What a worker thread needs to rebuild a user's variant's model (explorer/parallel): models are
+ * functions and cannot be sent to a thread, so each worker loads the variant's file again.
+ */
+export function variantFileDescriptor(target: Target): ModelDescriptor {
+  const custom = target.custom;
+  let isFile = false;
+  try {
+    isFile = custom !== undefined && statSync(custom.origin).isFile();
+  } catch {
+    isFile = false;
+  }
+  if (custom === undefined || !isFile) {
+    throw new InputError(
+      `--workers rebuilds the model in each worker thread from the variant's file; variant '${target.variant.name}' has none: use one worker`,
+    );
+  }
+  return {
+    module: import.meta.url,
+    export: 'variantFileModel',
+    args: [{ ...targetOptionsOf(target), variant: custom.spec.name }, resolve(custom.origin)],
+  };
+}
+
+/** The model of a user's variant, loaded from its file (see variantFileDescriptor). */
+export async function variantFileModel(
+  options: TargetOptions & { readonly variant: string },
+  file: string,
+): Promise<Target['model']> {
+  const [custom] = await loadVariantFile(file, options.variant);
+  return resolveTarget({ ...options, variant: custom! }).model;
 }

@@ -3,9 +3,8 @@
  * (commander), turns bad input into one line on standard error with exit code 2, and sets the
  * process's exit code from what the command returns.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { InputError } from '../check/inputError.ts';
-import type { Bounds } from '../check/runCheck.ts';
 import { TraceFileError } from '../counterexamples/traceFile.ts';
 import { toolVersion } from '../counterexamples/modelHash.ts';
 import {
@@ -19,6 +18,7 @@ import { minimizeCommand } from './commands/minimize.ts';
 import { replayCommand } from './commands/replay.ts';
 import { showCommand } from './commands/show.ts';
 import { verifyFixCommand } from './commands/verifyFix.ts';
+import { boundsFrom, explorationOptions } from './options.ts';
 import { colorWanted, makeStyle, type Style } from './style.ts';
 
 /** Where the command writes; the tests pass their own. */
@@ -35,44 +35,9 @@ export const processIo: Io = {
   isTTY: process.stdout.isTTY === true,
 };
 
-function positiveInteger(flag: string) {
-  return (text: string): number => {
-    const n = Number(text.replaceAll('_', ''));
-    if (!/^\d[\d_]*$/.test(text) || !Number.isSafeInteger(n) || n < 0) {
-      throw new InputError(`${flag} must be a non-negative integer, not '${text}'`);
-    }
-    return n;
-  };
-}
-
-function positiveSeconds(text: string): number {
-  const n = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0))
-    throw new InputError(`--max-time must be a positive number of seconds, not '${text}'`);
-  return n;
-}
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
 function style(program: Command, io: Io): Style {
   const { color } = program.opts<{ color?: boolean }>();
   return makeStyle(colorWanted(io.isTTY, color));
-}
-
-function boundsFrom(o: {
-  maxDepth?: number;
-  maxStates?: number;
-  maxTime?: number;
-  exact?: boolean;
-  stopOnViolation?: boolean;
-}): Bounds {
-  return {
-    ...(o.maxDepth === undefined ? {} : { maxDepth: o.maxDepth }),
-    ...(o.maxStates === undefined ? {} : { maxStates: o.maxStates }),
-    ...(o.maxTime === undefined ? {} : { maxTimeMs: o.maxTime * 1000 }),
-    exact: o.exact === true,
-    stopOnViolation: o.stopOnViolation === true,
-  };
 }
 
 /**
@@ -105,8 +70,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
       setExit(0);
     });
 
-  program
-    .command('check')
+  explorationOptions(program.command('check'))
     .description(
       'explore a scenario (every variant, or one) and report each invariant, exit 1 on a violation; ' +
         'or --all: every scenario against its expected verdicts, exit 1 on any surprise',
@@ -117,21 +81,6 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .option('--junit <file>', 'with --all: write the verdicts as JUnit XML')
     .option('--variant <name>', 'check only this variant')
     .option('--invariant <name>', 'check only this invariant')
-    .option('--param <name=value>', 'override a scenario parameter (repeatable)', collect, [])
-    .addOption(
-      new Option('--max-depth <n>', 'do not expand states at this depth').argParser(
-        positiveInteger('--max-depth'),
-      ),
-    )
-    .addOption(
-      new Option('--max-states <n>', 'stop after this many distinct states').argParser(
-        positiveInteger('--max-states'),
-      ),
-    )
-    .addOption(
-      new Option('--max-time <seconds>', 'stop after this long').argParser(positiveSeconds),
-    )
-    .option('--exact', 'key visited states on their full encoding instead of 64-bit fingerprints')
     .option(
       '--stop-on-violation',
       'stop at the first violation instead of checking every invariant to the end',
@@ -239,8 +188,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
       setExit(showCommand(file, { ...html, force: o.force === true }, style(program, io), print));
     });
 
-  program
-    .command('verify-fix')
+  explorationOptions(program.command('verify-fix'))
     .description(
       'verify a proposed fix from your own TypeScript file: the baseline still violates, the fix ' +
         'holds within the bounds, every saved counterexample is neutralized; a verdict for the cover letter',
@@ -253,21 +201,6 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .option('--variant <name>', 'the variant to verify, when the file defines several')
     .option('--json <file>', 'also write the verification as JSON')
     .option('--force', 'overwrite the JSON file if it exists')
-    .option('--param <name=value>', 'override a scenario parameter (repeatable)', collect, [])
-    .addOption(
-      new Option('--max-depth <n>', 'do not expand states at this depth').argParser(
-        positiveInteger('--max-depth'),
-      ),
-    )
-    .addOption(
-      new Option('--max-states <n>', 'stop after this many distinct states').argParser(
-        positiveInteger('--max-states'),
-      ),
-    )
-    .addOption(
-      new Option('--max-time <seconds>', 'stop after this long').argParser(positiveSeconds),
-    )
-    .option('--exact', 'key visited states on their full encoding instead of 64-bit fingerprints')
     .option('--quiet', 'no progress line')
     .action((scenario: string, o: Record<string, unknown>) => {
       setExit(() =>

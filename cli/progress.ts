@@ -10,18 +10,30 @@ export interface ProgressLine {
   readonly done: () => void;
 }
 
-export function progressLine(quiet: boolean): ProgressLine {
-  const stream = process.stderr;
+/** Where the line goes: standard error, or a test's stand-in. */
+export interface ProgressStream {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+export const PROGRESS_INTERVAL_MS = 200;
+
+export function progressLine(
+  quiet: boolean,
+  stream: ProgressStream = process.stderr,
+  now: () => number = () => performance.now(),
+  memoryBytes: () => number = () => process.memoryUsage.rss(),
+): ProgressLine {
   if (quiet || stream.isTTY !== true) return { update: undefined, done: () => {} };
-  let last = 0;
+  let last = -Infinity;
   let shown = false;
   return {
     update: (p) => {
-      const now = performance.now();
-      if (now - last < 200) return;
-      last = now;
+      const t = now();
+      if (t - last < PROGRESS_INTERVAL_MS) return;
+      last = t;
       const rate = p.elapsedMs > 0 ? Math.round((p.distinctStates / p.elapsedMs) * 1000) : 0;
-      const mem = Math.round(process.memoryUsage().rss / 2 ** 20);
+      const mem = Math.round(memoryBytes() / 2 ** 20);
       stream.write(
         `\r\x1b[2K${p.distinctStates.toLocaleString('en-US')} states, ${rate.toLocaleString('en-US')} states/s, ` +
           `depth ${p.depth}, frontier ${p.frontier.toLocaleString('en-US')}, ${mem} MiB`,
@@ -30,6 +42,7 @@ export function progressLine(quiet: boolean): ProgressLine {
     },
     done: () => {
       if (shown) stream.write('\r\x1b[2K');
+      shown = false;
     },
   };
 }

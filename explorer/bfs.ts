@@ -4,245 +4,194 @@
  * whole encodings in exact mode); a state object lives only while it waits in the frontier.
  */
 import { Encoder } from './encoder.ts';
-import type { Invariant, Model } from './model.ts';
-import type {
-  ExploreResult,
-  Progress,
-  SometimesResult,
-  Trace,
-  Truncation,
-  Violation,
-} from './result.ts';
-import { NO_PARENT, StateLog } from './stateLog.ts';
-import { replayPath } from './trace.ts';
+import type { Model } from './model.ts';
+import type { ExploreResult, Progress } from './result.ts';
+import { Findings, assembleResult } from './findings.ts';
+import { exploreParallel, type WorkerOptions } from './parallel/coordinator.ts';
+import { StateLog } from './stateLog.ts';
 import { ExactSet, FingerprintSet, type VisitedSet } from './visitedSet.ts';
 
 export interface ExploreOptions {
   /** States at this depth are not expanded. */
   readonly maxDepth?: number;
-  /** Stop after this many distinct states. */
+  /** Stop before storing more than this many distinct states. */
   readonly maxStates?: number;
   /** Stop after this many milliseconds of the given clock. */
   readonly maxTimeMs?: number;
+  /** Stop when the explorer's arrays plus `memoryUsage()` exceed this many bytes. */
+  readonly maxMemoryBytes?: number;
+  /** Bytes of heap in use (the caller's measure, e.g. process.memoryUsage().heapUsed). */
+  readonly memoryUsage?: () => number;
   /** Key the visited set on the full encoding instead of 64-bit fingerprints. */
   readonly exact?: boolean;
+  /**
+   * Use the model's symmetry reduction (`encodeCanonical`) when it has one (default true). Off,
+   * states are keyed on `encode` alone.
+   */
+  readonly symmetry?: boolean;
   /** Stop at the first violation of any invariant instead of exploring on for the others. */
   readonly stopOnViolation?: boolean;
   /** Milliseconds since some origin; used for the time limit and the rates in the stats only. */
   readonly clock?: () => number;
-  /** Called every `progressEvery` distinct states (default 65536). */
+  /** Called every `progressEvery` expanded states (default 1024) and at every new level. */
   readonly onProgress?: (progress: Progress) => void;
   readonly progressEvery?: number;
+  /**
+   * Explore on this many worker threads (more than one), each rebuilding the model from the
+   * descriptor. Same states, violations and traces as one thread; the calling thread waits. A run
+   * stopped early (a limit, an error, stopOnViolation) stops at the end of a level's step, so it
+   * may have computed more transitions than one thread (and with stopOnViolation, stored more).
+   */
+  readonly workers?: WorkerOptions;
 }
 
-interface Frontier<S> {
-  states: S[];
-  ids: number[];
-}
-
-interface Found {
-  readonly invariant: Invariant<unknown>;
-  readonly message: string;
-  readonly id: number;
-  readonly depth: number;
-}
+/** How often (in expanded states) the time and memory limits are looked at. */
+const CHECK_EVERY = 1024;
 
 export function explore<S, A>(
   model: Model<S, A>,
   options: ExploreOptions = {},
 ): ExploreResult<S, A> {
+  if (options.workers !== undefined && options.workers.count > 1)
+    return exploreParallel(model, options, options.workers);
   const clock = options.clock ?? (() => 0);
   const started = clock();
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const maxTimeMs = options.maxTimeMs ?? Infinity;
-  const progressEvery = options.progressEvery ?? 65536;
+  const maxMemory = options.maxMemoryBytes ?? Infinity;
+  const memoryUsage = options.memoryUsage ?? (() => 0);
+  const progressEvery = Math.max(1, options.progressEvery ?? 1024);
+  const onProgress = options.onProgress;
 
   const visited: VisitedSet = options.exact ? new ExactSet() : new FingerprintSet();
   const log = new StateLog();
   const enc = new Encoder();
-  const always = model.invariants.filter((inv) => inv.when === 'always');
-  const terminal = model.invariants.filter((inv) => inv.when === 'terminal');
-  const sometimes = model.sometimes ?? [];
-  const sometimesDepth: (number | undefined)[] = sometimes.map(() => undefined);
-  const found = new Map<string, Found>();
+  const canonical = options.symmetry === false ? undefined : model.encodeCanonical;
+  const findings = new Findings(model);
+  const encode = model.encode;
+  const actionsOf = model.actions;
+  const next = model.next;
 
   let transitions = 0;
   let generated = 0; // initial states plus successors computed: the m of the collision estimate
   let depth = 0;
   let deepest = 0;
   let expanded = 0;
-  let truncatedBy: Truncation | undefined;
-  let failure: { message: string; id: number; action?: A } | undefined;
 
-  const isNew = (state: S): boolean => {
+  /** Writes the key of `state` into enc: its encoding, or its symmetry class's. */
+  const key = (state: S): void => {
     enc.reset();
-    model.encode(state, enc);
-    return visited.add(enc.words());
+    if (canonical === undefined) encode(state, enc);
+    else canonical(state, enc);
   };
-  const checkAll = (
-    invariants: readonly Invariant<S>[],
-    state: S,
-    id: number,
-    at: number,
-  ): void => {
-    for (const inv of invariants) {
-      if (found.has(inv.name)) continue;
-      const message = inv.check(state);
-      if (message !== undefined)
-        found.set(inv.name, { invariant: inv as Invariant<unknown>, message, id, depth: at });
-    }
-  };
-  const discovered = (state: S, id: number, at: number): void => {
-    checkAll(always, state, id, at);
-    for (let i = 0; i < sometimes.length; i++) {
-      if (sometimesDepth[i] === undefined && sometimes[i]!.check(state)) sometimesDepth[i] = at;
-    }
-  };
-  const shouldStop = (): boolean =>
-    (options.stopOnViolation === true && found.size > 0) || truncatedBy !== undefined;
+  const storedBytes = (): number => visited.bytes + log.bytes;
+  const progress = (frontier: number): Progress => ({
+    distinctStates: log.size,
+    transitions,
+    depth,
+    frontier,
+    elapsedMs: clock() - started,
+    storedBytes: storedBytes(),
+  });
 
-  let frontier: Frontier<S> = { states: [], ids: [] };
+  let frontier: S[] = [];
   try {
     for (const [index, state] of model.init().entries()) {
       generated++;
-      if (!isNew(state)) continue;
-      const id = log.push(NO_PARENT, index);
-      frontier.states.push(state);
-      frontier.ids.push(id);
-      discovered(state, id, 0);
+      key(state);
+      if (!visited.add(enc.buffer, enc.length)) continue;
+      if (log.size >= maxStates) {
+        findings.truncate('states');
+        break;
+      }
+      const id = log.pushInitial(index);
+      frontier.push(state);
+      findings.discovered(state, id, 0);
     }
   } catch (e) {
-    failure = { message: errorMessage(e), id: -1 };
+    findings.fail(e, -1);
   }
 
-  levels: while (failure === undefined && frontier.states.length > 0 && !shouldStop()) {
+  const checkLimits = (): void => {
+    if (clock() - started >= maxTimeMs) findings.truncate('time');
+    else if (storedBytes() + memoryUsage() > maxMemory) findings.truncate('memory');
+  };
+
+  let firstId = 0; // the id of frontier[0]: a level's states have consecutive ids
+  levels: while (frontier.length > 0 && !findings.shouldStop(options.stopOnViolation === true)) {
+    onProgress?.(progress(frontier.length));
+    checkLimits();
+    if (findings.truncatedBy !== undefined) break;
     if (depth >= maxDepth) {
-      if (anySuccessorUnseen(model, frontier, enc, visited)) truncatedBy = 'depth';
+      if (anySuccessorUnseen(model, frontier, key, enc, visited)) findings.truncate('depth');
       break;
     }
-    const next: Frontier<S> = { states: [], ids: [] };
-    for (let k = 0; k < frontier.states.length; k++) {
-      const state = frontier.states[k]!;
-      const id = frontier.ids[k]!;
+    const nextFrontier: S[] = [];
+    for (let k = 0; k < frontier.length; k++) {
+      const state = frontier[k]!;
+      const id = firstId + k;
       let action: A | undefined;
       try {
-        const actions = model.actions(state);
-        if (actions.length === 0) checkAll(terminal, state, id, depth);
+        const actions = actionsOf(state);
+        log.beginExpansion(id);
+        if (actions.length === 0) findings.terminal(state, id, depth);
         for (let i = 0; i < actions.length; i++) {
           action = actions[i]!;
-          const successor = model.next(state, action);
+          const successor = next(state, action);
           transitions++;
           generated++;
-          if (!isNew(successor)) continue;
-          deepest = depth + 1;
-          const childId = log.push(id, i);
-          next.states.push(successor);
-          next.ids.push(childId);
-          discovered(successor, childId, depth + 1);
-          if (log.size % progressEvery === 0) {
-            options.onProgress?.({
-              distinctStates: log.size,
-              transitions,
-              depth: depth + 1,
-              frontier: frontier.states.length - k + next.states.length,
-              elapsedMs: clock() - started,
-            });
+          key(successor);
+          if (!visited.add(enc.buffer, enc.length)) continue;
+          if (log.size >= maxStates) {
+            findings.truncate('states');
+            break;
           }
-          if (log.size >= maxStates) truncatedBy = 'states';
+          deepest = depth + 1;
+          const childId = log.pushChild(i);
+          nextFrontier.push(successor);
+          findings.discovered(successor, childId, depth + 1);
         }
       } catch (e) {
-        failure = { message: errorMessage(e), id, ...(action === undefined ? {} : { action }) };
+        findings.fail(e, id, action);
         break levels;
       }
-      if ((++expanded & 1023) === 0 && clock() - started >= maxTimeMs) truncatedBy = 'time';
-      if (shouldStop()) break levels;
+      if (++expanded % CHECK_EVERY === 0) checkLimits();
+      if (onProgress !== undefined && expanded % progressEvery === 0)
+        onProgress(progress(frontier.length - k + nextFrontier.length));
+      if (findings.shouldStop(options.stopOnViolation === true)) break levels;
     }
-    frontier = next;
-    if (next.states.length > 0) depth++;
+    firstId += frontier.length;
+    frontier = nextFrontier;
+    if (nextFrontier.length > 0) depth++;
   }
-  if (
-    truncatedBy === undefined &&
-    options.stopOnViolation === true &&
-    found.size > 0 &&
-    frontier.states.length > 0
-  ) {
-    truncatedBy = 'first-violation';
-  }
+  findings.finishedWithFrontier(frontier.length > 0, options.stopOnViolation === true);
 
-  const elapsedMs = clock() - started;
-  const n = log.size;
-  const seconds = elapsedMs / 1000;
-  const violations: Violation<S, A>[] = [];
-  for (const inv of model.invariants) {
-    const f = found.get(inv.name);
-    if (f === undefined) continue;
-    violations.push({
-      invariant: inv.name,
-      message: f.message,
-      depth: f.depth,
-      trace: replayPath(model, log.pathTo(f.id)),
-    });
-  }
-  const sometimesResults: SometimesResult[] = sometimes.map((s, i) => {
-    const at = sometimesDepth[i];
-    return at === undefined
-      ? { name: s.name, reached: false }
-      : { name: s.name, reached: true, depth: at };
-  });
-  const complete = failure === undefined && truncatedBy === undefined;
-  return {
-    status: failure !== undefined ? 'error' : violations.length > 0 ? 'violation' : 'ok',
-    complete,
-    ...(truncatedBy === undefined ? {} : { truncatedBy }),
-    violations,
-    sometimes: sometimesResults,
-    ...(failure === undefined ? {} : { error: errorWithTrace(model, log, failure) }),
+  return assembleResult(model, findings, log, {
     mode: options.exact ? 'exact' : 'fingerprint',
-    stats: {
-      distinctStates: n,
-      transitions,
-      maxDepth: deepest,
-      elapsedMs,
-      statesPerSecond: seconds > 0 ? n / seconds : 0,
-      transitionsPerSecond: seconds > 0 ? transitions / seconds : 0,
-      bytesPerState: n > 0 ? (visited.bytes + log.bytes) / n : 0,
-      collisionProbability: options.exact ? 0 : (n * (generated - n)) / 2 ** 64,
-    },
-  };
+    distinctStates: log.size,
+    transitions,
+    generated,
+    maxDepth: deepest,
+    elapsedMs: clock() - started,
+    storedBytes: storedBytes(),
+    symmetry: canonical !== undefined,
+  });
 }
 
 /** Whether any state of `frontier` has a successor not yet visited (the depth bound cut something off). */
 function anySuccessorUnseen<S, A>(
   model: Model<S, A>,
-  frontier: Frontier<S>,
+  frontier: readonly S[],
+  key: (state: S) => void,
   enc: Encoder,
   visited: VisitedSet,
 ): boolean {
-  for (const state of frontier.states) {
+  for (const state of frontier) {
     for (const action of model.actions(state)) {
-      enc.reset();
-      model.encode(model.next(state, action), enc);
-      if (!visited.has(enc.words())) return true;
+      key(model.next(state, action));
+      if (!visited.has(enc.buffer, enc.length)) return true;
     }
   }
   return false;
-}
-
-function errorWithTrace<S, A>(
-  model: Model<S, A>,
-  log: StateLog,
-  failure: { message: string; id: number; action?: A },
-): { message: string; trace: Trace<S, A>; action?: A } {
-  const trace =
-    failure.id < 0 ? { states: [], actions: [] } : replayPath(model, log.pathTo(failure.id));
-  return {
-    message: failure.message,
-    trace,
-    ...(failure.action === undefined ? {} : { action: failure.action }),
-  };
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -28,6 +28,14 @@ export class Encoder {
     return this.buf.subarray(0, this.len);
   }
 
+  /**
+   * The buffer itself, whose first `length` words were written since the last reset: for the hot
+   * path, where words() would allocate a view per state. Valid until the next write.
+   */
+  get buffer(): Int32Array {
+    return this.buf;
+  }
+
   /** A 32-bit integer (signed or unsigned; only its low 32 bits are kept). */
   u32(x: number): void {
     if (this.len === this.buf.length) this.grow();
@@ -38,12 +46,12 @@ export class Encoder {
     this.u32(x ? 1 : 0);
   }
 
-  /** Any safe integer (|x| < 2^53), as two words. */
+  /** Any safe integer (|x| < 2^53), as two words: the low 32 bits, then the rest (signed). */
   int(x: number): void {
     if (!Number.isSafeInteger(x)) throw new RangeError(`Encoder.int: ${x} is not a safe integer`);
-    const lo = x % 0x1_0000_0000;
-    this.u32(lo);
-    this.u32((x - lo) / 0x1_0000_0000);
+    const hi = Math.floor(x / 0x1_0000_0000);
+    this.u32(x - hi * 0x1_0000_0000);
+    this.u32(hi);
   }
 
   /** An unsigned 64-bit integer (the kernel's u64), as two words. */
@@ -58,6 +66,26 @@ export class Encoder {
     if (x < -I64_LIMIT || x >= I64_LIMIT) throw new RangeError(`Encoder.i64: ${x} is not an s64`);
     this.bigSigned[0] = x;
     this.pushBigWords();
+  }
+
+  /**
+   * Compares the words written to this encoder with those of `other`, lexicographically (a
+   * shorter prefix first): negative, zero or positive. Models use it to pick one canonical
+   * encoding among several (symmetry reduction).
+   */
+  compare(other: Encoder): number {
+    const a = this.buf;
+    const b = other.buf;
+    const n = Math.min(this.len, other.len);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+    return this.len - other.len;
+  }
+
+  /** Replaces the words written to this encoder with those of `other`. */
+  copyFrom(other: Encoder): void {
+    if (this.buf.length < other.len) this.buf = new Int32Array(other.buf.length);
+    this.buf.set(other.buf.subarray(0, other.len));
+    this.len = other.len;
   }
 
   private pushBigWords(): void {

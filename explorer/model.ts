@@ -34,8 +34,21 @@ export interface Model<S, A> {
   readonly sometimes?: readonly Sometimes<S>[];
   /**
    * Writes a canonical encoding of `state`: two states are the same state exactly when their
-   * encodings are equal. A model with interchangeable components may encode a canonical
-   * representative (symmetry reduction); traces still show the states as reached.
+   * encodings are equal.
    */
   readonly encode: (state: S, out: Encoder) => void;
+  /**
+   * Optional symmetry reduction, for a model with interchangeable components: writes the encoding
+   * of one fixed representative of the state's symmetry class (equal for two states exactly when
+   * a permutation of those components maps one to the other). The explorer then stores one state
+   * per class. It still expands the states as reached, so traces show the original names. Sound
+   * when the permutations commute with `actions`/`next` and leave every property's verdict alone;
+   * distances are preserved, so shortest counterexamples keep their length.
+   */
+  readonly encodeCanonical?: (state: S, out: Encoder) => void;
+  /**
+   * Optional: the state whose `encode` wrote `words`, so that states can be handed between worker
+   * threads as encodings. decode(encode(s)) must equal s, field for field.
+   */
+  readonly decode?: (words: Int32Array) => S;
 }

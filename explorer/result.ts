@@ -32,10 +32,19 @@ export interface ExploreStats {
   readonly elapsedMs: number;
   readonly statesPerSecond: number;
   readonly transitionsPerSecond: number;
-  /** Bytes held by the visited set and the per-state log, divided by the distinct states. */
+  /** Bytes held by the visited set and the per-state log (the explorer's own arrays). */
+  readonly storedBytes: number;
+  /** storedBytes divided by the distinct states. */
   readonly bytesPerState: number;
   /** Estimated probability that two distinct states shared a fingerprint: n * (m - n) / 2^64. */
   readonly collisionProbability: number;
+  /**
+   * Whether states were keyed on their symmetry class (the model's encodeCanonical): then
+   * distinctStates counts classes, and a run without the reduction finds more states.
+   */
+  readonly symmetry: boolean;
+  /** Threads that explored (1: the calling thread alone). */
+  readonly workers: number;
 }
 
 export interface ExploreResult<S, A> {
@@ -58,4 +67,6 @@ export interface Progress {
   readonly depth: number;
   readonly frontier: number;
   readonly elapsedMs: number;
+  /** Bytes of the visited set and the state log. */
+  readonly storedBytes: number;
 }

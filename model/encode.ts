@@ -2,10 +2,20 @@
  * The canonical encoding of a state, word by word, for the explorer's visited set. Every field of
  * the state is written, in a fixed order; the test for this file checks that changing any single
  * field changes the encoding, so a field added to the state cannot be forgotten here.
+ *
+ * With a renaming (symmetry.ts), the encoding is that of the state with its pCPUs, vCPUs and
+ * tasks renumbered: components are written in their new order and every field that names one
+ * (a vCPU's pCPU, a task's vCPU, the page a read uses, the vCPU a completed read ran on) is
+ * renamed. Two placeholders are not: an empty read record's vCPU (0 until the record is first
+ * written, which names a live vCPU), and the page of a read not in progress, which is written as
+ * 0: a leftover of the last read that no step, invariant or property looks at before the next
+ * read chooses its page afresh. Renamed, it would tell apart states that behave the same (and
+ * make the initial state look different from its own image under a renaming).
  */
 import type { Encoder } from '../explorer/index.ts';
 import type { Pvti, TkClock } from './arith/index.ts';
 import type { ClockState, ReadRecord } from './state.ts';
+import type { Renaming } from './symmetry.ts';
 
 function pvti(out: Encoder, p: Pvti): void {
   out.u32(p.version);
@@ -24,16 +34,16 @@ function tk(out: Encoder, c: TkClock): void {
   out.i64(c.base);
 }
 
-function readRecord(out: Encoder, r: ReadRecord): void {
+function readRecord(out: Encoder, r: ReadRecord, vcpuName: readonly number[] | undefined): void {
   out.bool(r.valid);
   out.u64(r.value);
-  out.u32(r.vcpu);
+  out.u32(vcpuName === undefined || !r.valid ? r.vcpu : vcpuName[r.vcpu]!);
   out.int(r.at);
   out.bool(r.torn);
   out.u64(r.floorAtStart);
 }
 
-export function encodeState(s: ClockState, out: Encoder): void {
+export function encodeState(s: ClockState, out: Encoder, r?: Renaming): void {
   out.int(s.now);
 
   const h = s.host;
@@ -47,7 +57,8 @@ export function encodeState(s: ClockState, out: Encoder): void {
   out.i64(h.lastUpdate.rawBefore);
   out.i64(h.lastUpdate.rawAfter);
 
-  for (const p of s.pcpus) {
+  for (let i = 0; i < s.pcpus.length; i++) {
+    const p = s.pcpus[r === undefined ? i : r.pcpuOrder[i]!]!;
     out.bool(p.idle);
     out.int(p.wakeAt);
   }
@@ -61,8 +72,9 @@ export function encodeState(s: ClockState, out: Encoder): void {
   out.bool(k.vmOffsetSet);
   out.u32(k.unrequestedPvclockWrites);
 
-  for (const v of s.vcpus) {
-    out.u32(v.pcpu);
+  for (let i = 0; i < s.vcpus.length; i++) {
+    const v = s.vcpus[r === undefined ? i : r.vcpuOrder[i]!]!;
+    out.u32(r === undefined ? v.pcpu : r.pcpuName[v.pcpu]!);
     out.u64(v.tscOffset);
     pvti(out, v.pvti);
     out.bool(v.pvtiWrite.active);
@@ -90,21 +102,23 @@ export function encodeState(s: ClockState, out: Encoder): void {
     out.bool(v.counterRestored);
   }
 
-  for (const t of s.tasks) {
-    out.u32(t.vcpu);
-    const r = t.read;
-    out.bool(r.active);
-    out.u32(r.step);
-    out.u32(r.pageVcpu);
-    out.u32(r.version);
-    pvti(out, r.fields);
-    out.u64(r.tsc);
-    out.bool(r.torn);
-    out.u64(r.floorAtStart);
+  const vcpuName = r?.vcpuName;
+  for (let i = 0; i < s.tasks.length; i++) {
+    const t = s.tasks[r === undefined ? i : r.taskOrder[i]!]!;
+    out.u32(vcpuName === undefined ? t.vcpu : vcpuName[t.vcpu]!);
+    const read = t.read;
+    out.bool(read.active);
+    out.u32(read.step);
+    out.u32(vcpuName === undefined ? read.pageVcpu : read.active ? vcpuName[read.pageVcpu]! : 0);
+    out.u32(read.version);
+    pvti(out, read.fields);
+    out.u64(read.tsc);
+    out.bool(read.torn);
+    out.u64(read.floorAtStart);
     out.u32(t.reads);
     out.u32(t.migrations);
-    readRecord(out, t.prevRead);
-    readRecord(out, t.lastRead);
+    readRecord(out, t.prevRead, vcpuName);
+    readRecord(out, t.lastRead, vcpuName);
   }
 
   out.u64(s.guest.lastValue);

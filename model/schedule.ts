@@ -16,9 +16,12 @@ export interface Schedule {
 }
 
 export function schedule(s: ClockState, cfg: ClockConfig): Schedule {
-  const pending = scheduledEvents(s, cfg).filter((t) => t >= s.now);
-  const limit = Math.min(cfg.horizonNs, ...pending);
-  return { limit, instants: pending.filter((t) => t > s.now && t <= limit) };
+  const events = scheduledEvents(s, cfg);
+  let limit = cfg.horizonNs;
+  for (const t of events) if (t >= s.now && t < limit) limit = t;
+  const instants: number[] = [];
+  for (const t of events) if (t > s.now && t <= limit) instants.push(t);
+  return { limit, instants };
 }
 
 /** The next multiple of `period` from now, or now itself if an event due now has not happened. */
@@ -33,25 +36,25 @@ function nextPeriodic(now: number, period: number, lastAt: number): number {
  */
 function scheduledEvents(s: ClockState, cfg: ClockConfig): number[] {
   const events: number[] = [];
-  const has = (kind: Parameters<typeof cfg.transitions.has>[0]) => cfg.transitions.has(kind);
+  const kinds = cfg.transitions;
 
-  if (cfg.tickNs > 0 && has('hostTimekeepingUpdate') && s.pcpus.some((p) => !p.idle)) {
+  if (cfg.tickNs > 0 && kinds.has('hostTimekeepingUpdate') && s.pcpus.some((p) => !p.idle)) {
     events.push(nextPeriodic(s.now, cfg.tickNs, s.host.lastUpdateAt));
   }
-  if (cfg.masterclockPeriodNs > 0 && has('masterclockUpdate')) {
+  if (cfg.masterclockPeriodNs > 0 && kinds.has('masterclockUpdate')) {
     events.push(nextPeriodic(s.now, cfg.masterclockPeriodNs, s.kvm.lastMasterclockUpdateAt));
   }
   for (const v of s.vcpus) {
     const t = v.timer.hrtimer;
-    if (!t.armed || !has('hrtimerExpire')) continue;
+    if (!t.armed || !kinds.has('hrtimerExpire')) continue;
     const pcpu = s.pcpus[v.pcpu]!;
     // An idle pCPU wakes only when its clockevent fires; a busy one takes the interrupt on time.
     events.push(pcpu.idle ? pcpu.wakeAt : monoReachesAt(s, cfg, t.queuedMono));
   }
-  if (has('counterRestore') && s.vcpus.some((v) => !v.counterRestored))
+  if (kinds.has('counterRestore') && s.vcpus.some((v) => !v.counterRestored))
     events.push(cfg.restoreWindowNs);
   if (urgentWorkPending(s, cfg)) events.push(s.now);
-  return events.filter((t) => t >= 0);
+  return events;
 }
 
 /**
@@ -70,7 +73,18 @@ function urgentWorkPending(s: ClockState, cfg: ClockConfig): boolean {
 /** The instants time may advance to from `s`, ascending and distinct. */
 export function advanceTargets(s: ClockState, cfg: ClockConfig): number[] {
   const { limit, instants } = schedule(s, cfg);
-  const targets = new Set<number>(instants);
-  for (const gap of cfg.gapsNs) if (s.now + gap <= limit) targets.add(s.now + gap);
-  return [...targets].sort((a, b) => a - b);
+  const targets = [...instants];
+  for (const gap of cfg.gapsNs) {
+    const t = s.now + gap;
+    if (t <= limit && !targets.includes(t)) targets.push(t);
+  }
+  return targets.length > 1 ? dedupedAscending(targets) : targets;
+}
+
+function dedupedAscending(xs: number[]): number[] {
+  xs.sort((a, b) => a - b);
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[i - 1]) xs[n++] = xs[i]!;
+  xs.length = n;
+  return xs;
 }

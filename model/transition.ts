@@ -10,7 +10,16 @@ import type { ClockState } from './state.ts';
 export interface Transition<K extends ActionKind> {
   readonly kind: K;
   readonly enabled: (s: ClockState, cfg: ClockConfig) => readonly ActionOf<K>[];
-  readonly apply: (d: Draft<ClockState>, action: ActionOf<K>, cfg: ClockConfig) => void;
+  /**
+   * Applies the action to `d`, a draft of `s`. Read what the step does not change from `s`:
+   * reading a nested object through the draft makes immer build a proxy for it.
+   */
+  readonly apply: (
+    d: Draft<ClockState>,
+    action: ActionOf<K>,
+    cfg: ClockConfig,
+    s: ClockState,
+  ) => void;
 }
 
 export type ClockDraft = Draft<ClockState>;

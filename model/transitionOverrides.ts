@@ -30,5 +30,5 @@ export function nextStateWith(s: ClockState, action: ClockAction, cfg: ClockConf
   const replaced = cfg.transitionOverrides?.[action.kind];
   if (replaced === undefined) return nextState(s, action, cfg);
   const transition = replaced as unknown as Transition<ActionKind>;
-  return produce(s, (d) => transition.apply(d, action, cfg));
+  return produce(s, (d) => transition.apply(d, action, cfg, s));
 }

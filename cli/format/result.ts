@@ -13,11 +13,26 @@ export function formatSeconds(ms: number): string {
 export function completeness(run: CheckRun): string {
   const r = run.result;
   if (r.complete) return 'complete';
+  const b = run.bounds;
+  const limit = (what: string, value: string | undefined): string =>
+    value === undefined ? what : `${what} (${value})`;
   const why = {
-    depth: 'the depth limit',
-    states: 'the state limit',
-    time: 'the time limit',
-    memory: 'the memory limit',
+    depth: limit(
+      'the depth limit',
+      b.maxDepth === undefined ? undefined : `--max-depth ${b.maxDepth}`,
+    ),
+    states: limit(
+      'the state limit',
+      b.maxStates === undefined ? undefined : `--max-states ${b.maxStates}`,
+    ),
+    time: limit(
+      'the time limit',
+      b.maxTimeMs === undefined ? undefined : `--max-time ${b.maxTimeMs / 1000}`,
+    ),
+    memory: limit(
+      'the memory limit',
+      b.maxMemoryBytes === undefined ? undefined : `--max-memory ${b.maxMemoryBytes / 2 ** 20} MiB`,
+    ),
     'first-violation': 'stopping at the first violation',
   } as const;
   return r.truncatedBy === undefined ? 'stopped by an error' : `truncated by ${why[r.truncatedBy]}`;
@@ -32,11 +47,13 @@ export function formatRunHeader(run: CheckRun, style: Style): string {
     r.mode === 'exact'
       ? 'exact state storage'
       : `fingerprint collision probability ${r.stats.collisionProbability.toExponential(1)}`;
+  const reduction = r.stats.symmetry ? ' (one per symmetry class)' : '';
   const lines = [
     `${style.bold(`${target.scenario.name} / ${target.variant.name}`)}: ${target.variant.description}`,
     `  parameters: ${params}`,
-    `  explored ${formatNumber(r.stats.distinctStates)} states, ${formatNumber(r.stats.transitions)} transitions, ` +
-      `max depth ${r.stats.maxDepth}: ${completeness(run)} (${collision}) in ${formatSeconds(r.stats.elapsedMs)}`,
+    `  explored ${formatNumber(r.stats.distinctStates)} states${reduction}, ${formatNumber(r.stats.transitions)} transitions, ` +
+      `max depth ${r.stats.maxDepth}: ${completeness(run)} (${collision}) in ${formatSeconds(r.stats.elapsedMs)}` +
+      (r.stats.workers > 1 ? ` on ${r.stats.workers} worker threads` : ''),
   ];
   if (r.sometimes.length > 0) {
     const parts = r.sometimes.map((s) =>

@@ -24,9 +24,9 @@ export const guestCounterRead: Transition<'guestCounterRead'> = {
     });
     return actions;
   },
-  apply: (d, { task }, cfg) => {
-    const v = d.vcpus[d.tasks[task]!.vcpu]!;
-    const value = u64(hostTscAt(cfg, v.pcpu, d.now) - v.voffset);
-    recordRead(d, task, { value, torn: false, floorAtStart: d.guest.maxReturned });
+  apply: (d, { task }, cfg, s) => {
+    const v = s.vcpus[s.tasks[task]!.vcpu]!;
+    const value = u64(hostTscAt(cfg, v.pcpu, s.now) - v.voffset);
+    recordRead(d, s, task, { value, torn: false, floorAtStart: s.guest.maxReturned });
   },
 };

@@ -58,15 +58,93 @@ function nextStep(s: ClockState, cfg: ClockConfig, task: number): ReadStep | und
 
 function finish(
   d: ClockDraft,
+  s: ClockState,
   cfg: ClockConfig,
   task: number,
   read: { raw: bigint; flags: number; torn: boolean; floorAtStart: bigint },
 ): void {
-  const clamped = cfg.policies.readClamp(read.raw, read.flags, d.guest.lastValue);
-  d.guest.lastValue = clamped.lastValue;
-  d.tasks[task]!.read.active = false;
-  d.tasks[task]!.read.step = 0;
-  recordRead(d, task, { value: clamped.value, torn: read.torn, floorAtStart: read.floorAtStart });
+  const clamped = cfg.policies.readClamp(read.raw, read.flags, s.guest.lastValue);
+  if (clamped.lastValue !== s.guest.lastValue) d.guest.lastValue = clamped.lastValue;
+  if (s.tasks[task]!.read.active) {
+    const progress = d.tasks[task]!.read;
+    progress.active = false;
+    progress.step = 0;
+  }
+  recordRead(d, s, task, {
+    value: clamped.value,
+    torn: read.torn,
+    floorAtStart: read.floorAtStart,
+  });
+}
+
+type StepApply = (d: ClockDraft, s: ClockState, cfg: ClockConfig, task: number) => void;
+
+/** A read done in one step, waiting while the version is odd. */
+const whole: StepApply = (d, s, cfg, task) => {
+  const pageVcpu = cfg.policies.readPage(s, task);
+  const page = s.vcpus[pageVcpu]!.pvti;
+  finish(d, s, cfg, task, {
+    raw: pvclockReadCycles(page, guestTsc(s, cfg, s.tasks[task]!.vcpu)),
+    flags: page.flags,
+    torn: pageIsPartial(s, cfg, pageVcpu),
+    floorAtStart: s.guest.maxReturned,
+  });
+};
+
+const version: StepApply = (d, s, cfg, task) => {
+  const read = d.tasks[task]!.read;
+  if (!read.active) {
+    read.active = true;
+    read.floorAtStart = s.guest.maxReturned; // a retry is still the same read
+  }
+  read.pageVcpu = cfg.policies.readPage(s, task);
+  read.version = s.vcpus[read.pageVcpu]!.pvti.version;
+  read.step = 1;
+};
+
+const fields: StepApply = (d, s, cfg, task) => {
+  const read = d.tasks[task]!.read;
+  const pageVcpu = s.tasks[task]!.read.pageVcpu;
+  read.fields = { ...s.vcpus[pageVcpu]!.pvti };
+  read.torn = pageIsPartial(s, cfg, pageVcpu);
+  read.step = 2;
+};
+
+const tsc: StepApply = (d, s, cfg, task) => {
+  const read = d.tasks[task]!.read;
+  read.tsc = guestTsc(s, cfg, s.tasks[task]!.vcpu);
+  read.step = 3;
+};
+
+const check: StepApply = (d, s, cfg, task) => {
+  const read = s.tasks[task]!.read;
+  if (s.vcpus[read.pageVcpu]!.pvti.version !== read.version) {
+    d.tasks[task]!.read.step = 0; // pvclock_read_retry: start over, getcpu included
+    return;
+  }
+  finish(d, s, cfg, task, {
+    raw: pvclockReadCycles(read.fields, read.tsc),
+    flags: read.fields.flags,
+    torn: read.torn,
+    floorAtStart: read.floorAtStart,
+  });
+};
+
+/** The function of each step, chosen by an exhaustive match once per step and remembered. */
+const stepApplies = new Map<ReadStep, StepApply>();
+function stepApply(step: ReadStep): StepApply {
+  let apply = stepApplies.get(step);
+  if (apply === undefined) {
+    apply = match(step)
+      .with('whole', () => whole)
+      .with('version', () => version)
+      .with('fields', () => fields)
+      .with('tsc', () => tsc)
+      .with('check', () => check)
+      .exhaustive();
+    stepApplies.set(step, apply);
+  }
+  return apply;
 }
 
 export const guestRead: Transition<'guestRead'> = {
@@ -79,49 +157,5 @@ export const guestRead: Transition<'guestRead'> = {
     }
     return actions;
   },
-  apply: (d, { task, step }, cfg) => {
-    const read = d.tasks[task]!.read;
-    match(step)
-      .with('whole', () => {
-        const pageVcpu = cfg.policies.readPage(d, task);
-        const page = d.vcpus[pageVcpu]!.pvti;
-        finish(d, cfg, task, {
-          raw: pvclockReadCycles(page, guestTsc(d, cfg, d.tasks[task]!.vcpu)),
-          flags: page.flags,
-          torn: pageIsPartial(d, cfg, pageVcpu),
-          floorAtStart: d.guest.maxReturned,
-        });
-      })
-      .with('version', () => {
-        if (!read.active) {
-          read.active = true;
-          read.floorAtStart = d.guest.maxReturned; // a retry is still the same read
-        }
-        read.pageVcpu = cfg.policies.readPage(d, task);
-        read.version = d.vcpus[read.pageVcpu]!.pvti.version;
-        read.step = 1;
-      })
-      .with('fields', () => {
-        read.fields = { ...d.vcpus[read.pageVcpu]!.pvti };
-        read.torn = pageIsPartial(d, cfg, read.pageVcpu);
-        read.step = 2;
-      })
-      .with('tsc', () => {
-        read.tsc = guestTsc(d, cfg, d.tasks[task]!.vcpu);
-        read.step = 3;
-      })
-      .with('check', () => {
-        if (d.vcpus[read.pageVcpu]!.pvti.version !== read.version) {
-          read.step = 0; // pvclock_read_retry: start over, getcpu included
-          return;
-        }
-        finish(d, cfg, task, {
-          raw: pvclockReadCycles(read.fields, read.tsc),
-          flags: read.fields.flags,
-          torn: read.torn,
-          floorAtStart: read.floorAtStart,
-        });
-      })
-      .exhaustive();
-  },
+  apply: (d, { task, step }, cfg, s) => stepApply(step)(d, s, cfg, task),
 };

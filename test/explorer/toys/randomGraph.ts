@@ -24,6 +24,7 @@ export function graphModel(g: Graph): Model<number, Edge> {
       },
     ],
     encode: (node, out) => out.u32(node),
+    decode: (words) => words[0]!,
   };
 }
 

@@ -52,5 +52,6 @@ export function twoCounters(n: number, plantedSum?: number): Model<Counters, Cou
       out.u32(s.x);
       out.u32(s.y);
     },
+    decode: (words) => ({ x: words[0]!, y: words[1]! }),
   };
 }

@@ -1,0 +1,125 @@
+/**
+ * The worker threads of a parallel exploration, driven synchronously: `round` sends each worker a
+ * command and sleeps on the shared control block (Atomics.wait) until every one has reported,
+ * waking every tick to let the coordinator look at its limits and report progress.
+ */
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort,
+} from 'node:worker_threads';
+import type { ModelDescriptor } from './descriptor.ts';
+import { CONTROL, controlSlots, heartbeatSlot, type Command, type Report } from './protocol.ts';
+
+type Of<T extends Report['type']> = Extract<Report, { type: T }>;
+
+/** How long the coordinator sleeps between looks at the clock, the memory and the progress. */
+export const TICK_MS = 200;
+export const SILENCE_MS = 60_000;
+const STEP: Record<Report['type'], string> = {
+  ready: 'start-up',
+  expanded: 'expand',
+  deduped: 'dedup',
+  shipped: 'ship',
+  received: 'receive',
+  failed: 'failure',
+};
+
+export class Pool {
+  private readonly control: Int32Array;
+  private readonly threads: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private done = 0;
+
+  constructor(
+    readonly count: number,
+    descriptor: ModelDescriptor,
+    symmetry: boolean,
+    private readonly tick: () => void,
+    private readonly silenceMs: number,
+  ) {
+    const buffer = new SharedArrayBuffer(4 * controlSlots(count));
+    this.control = new Int32Array(buffer);
+    for (let index = 0; index < count; index++) {
+      const { port1, port2 } = new MessageChannel();
+      const setup = { index, workers: count, descriptor, symmetry, control: buffer };
+      const thread = new Worker(new URL('./workerEntry.mjs', import.meta.url), {
+        workerData: { setup, port: port2 },
+        transferList: [port2],
+        execArgv: [],
+      });
+      thread.unref();
+      this.threads.push(thread);
+      this.ports.push(port1);
+    }
+  }
+
+  /** Sends one command to each worker and returns their reports, in worker order. */
+  round<T extends Report['type']>(
+    type: T,
+    commands: readonly Command[] | undefined,
+    transfer: (w: number) => ArrayBuffer[] = () => [],
+  ): Of<T>[] {
+    if (commands !== undefined) {
+      commands.forEach((c, w) => this.ports[w]!.postMessage(c, transfer(w)));
+    }
+    this.done += this.count;
+    const beats = this.threads.map((_, w) =>
+      Atomics.load(this.control, heartbeatSlot(this.count, w)),
+    );
+    let silentTicks = 0;
+    for (;;) {
+      const now = Atomics.load(this.control, CONTROL.done);
+      if (now >= this.done) break;
+      const waited = Atomics.wait(this.control, CONTROL.done, now, TICK_MS);
+      this.tick();
+      const latest = this.threads.map((_, w) =>
+        Atomics.load(this.control, heartbeatSlot(this.count, w)),
+      );
+      if (waited !== 'timed-out' || latest.some((b, w) => b !== beats[w])) {
+        latest.forEach((b, w) => (beats[w] = b));
+        silentTicks = 0;
+      } else if (++silentTicks * TICK_MS > this.silenceMs) {
+        throw new Error(
+          `a worker thread stopped responding during the ${STEP[type]} step (out of memory?)`,
+        );
+      }
+    }
+    return this.ports.map((port, w) => {
+      let received = receiveMessageOnPort(port);
+      // The report is posted before the counter moves; wait for it should it lag behind.
+      while (received === undefined) {
+        Atomics.wait(this.control, CONTROL.done, Atomics.load(this.control, CONTROL.done), 1);
+        received = receiveMessageOnPort(port);
+      }
+      const report = received.message as Report;
+      if (report.type === 'failed') throw new Error(`worker ${w}: ${report.message}`);
+      if (report.type !== type)
+        throw new Error(`worker ${w}: expected ${type}, got ${report.type}`);
+      return report as Of<T>;
+    });
+  }
+
+  stop(): void {
+    Atomics.store(this.control, CONTROL.stop, 1);
+  }
+
+  resetExpanded(): void {
+    for (let w = 0; w < this.count; w++) Atomics.store(this.control, CONTROL.expanded + w, 0);
+  }
+
+  expanded(): number {
+    let n = 0;
+    for (let w = 0; w < this.count; w++) n += Atomics.load(this.control, CONTROL.expanded + w);
+    return n;
+  }
+
+  close(): void {
+    for (const port of this.ports) {
+      port.postMessage({ type: 'stop' } satisfies Command);
+      port.close();
+    }
+    for (const thread of this.threads) void thread.terminate();
+  }
+}

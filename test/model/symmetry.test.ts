@@ -1,0 +1,120 @@
+import { produce } from 'immer';
+import { describe, expect, it } from 'vitest';
+import { Encoder, explore } from '../../explorer/index.ts';
+import { buildModel } from '../../model/buildModel.ts';
+import { encodeState } from '../../model/encode.ts';
+import { resolvePolicies } from '../../model/policies/index.ts';
+import type { ClockState } from '../../model/state.ts';
+import { canonicalEncoder, symmetryGroup } from '../../model/symmetry.ts';
+import { config, GHZ } from './fixtures.ts';
+import { target } from '../helpers.ts';
+import { reachableStates } from './reachable.ts';
+
+function words(write: (out: Encoder) => void): string {
+  const enc = new Encoder();
+  write(enc);
+  return Array.from(enc.words()).join(',');
+}
+
+/** `s` with vCPUs 0 and 1, pCPUs 0 and 1 and tasks 0 and 1 swapped, and every reference renamed. */
+function swapped(s: ClockState): ClockState {
+  const other = (i: number) => 1 - i;
+  return produce(s, (d) => {
+    d.pcpus = [s.pcpus[1]!, s.pcpus[0]!];
+    d.vcpus = [s.vcpus[1]!, s.vcpus[0]!].map((v) => ({ ...v, pcpu: other(v.pcpu) }));
+    d.tasks = [s.tasks[1]!, s.tasks[0]!].map((t) => ({
+      ...t,
+      vcpu: other(t.vcpu),
+      read: { ...t.read, pageVcpu: t.read.active ? other(t.read.pageVcpu) : t.read.pageVcpu },
+      prevRead: t.prevRead.valid ? { ...t.prevRead, vcpu: other(t.prevRead.vcpu) } : t.prevRead,
+      lastRead: t.lastRead.valid ? { ...t.lastRead, vcpu: other(t.lastRead.vcpu) } : t.lastRead,
+    }));
+  });
+}
+
+describe('symmetryGroup', () => {
+  it.each([
+    ['arm64-counter-offset', 'per-vcpu-absolute-restore', 2], // identical pCPUs, vCPU n on pCPU n, task n on vCPU n
+    ['unsynced-tsc', 'no-clamp', 1], // the pCPUs run at different rates
+    ['tsc-deadline-ntp', 'pending-latch', 1], // pCPU 0 is always busy, pCPU 1 is not
+    ['masterclock-update', 'update-on-trigger', 1], // one of each
+  ])('%s / %s: %i renamings', (scenario, variant, size) => {
+    expect(symmetryGroup(target(scenario, variant).config)).toHaveLength(size);
+  });
+
+  it('renames pCPUs, vCPUs and tasks together when identical vCPUs sit on identical pCPUs', () => {
+    const cfg = config({
+      pcpus: [
+        { tscHz: GHZ, tscOffset: 0n },
+        { tscHz: GHZ, tscOffset: 0n },
+        { tscHz: 2n * GHZ, tscOffset: 0n },
+      ],
+      vcpus: [{ pcpu: 0 }, { pcpu: 1 }, { pcpu: 2 }],
+      tasks: [{ vcpu: 0 }, { vcpu: 1 }],
+    });
+    const group = symmetryGroup(cfg);
+    expect(group.map((r) => [r.pcpuName, r.vcpuName, r.taskName])).toEqual([
+      [
+        [0, 1, 2],
+        [0, 1, 2],
+        [0, 1],
+      ],
+      [
+        [1, 0, 2],
+        [1, 0, 2],
+        [1, 0],
+      ],
+    ]);
+  });
+
+  it('keeps vCPU 0 in place when the read policy singles it out, and trusts no unknown policy', () => {
+    const cfg = config({
+      pcpus: [
+        { tscHz: GHZ, tscOffset: 0n },
+        { tscHz: GHZ, tscOffset: 0n },
+      ],
+      vcpus: [{ pcpu: 0 }, { pcpu: 1 }],
+      tasks: [],
+    });
+    expect(symmetryGroup(cfg)).toHaveLength(2);
+    expect(
+      symmetryGroup({ ...cfg, policies: { ...cfg.policies, readPage: () => 0 } }),
+    ).toHaveLength(1);
+    expect(
+      symmetryGroup({ ...cfg, policies: resolvePolicies({ readPage: 'vcpu0' }) }),
+    ).toHaveLength(1);
+  });
+
+  it('is the identity alone for a configuration with a policy the model does not know', () => {
+    const t = target('arm64-counter-offset', 'per-vm-offset');
+    const custom = { ...t.config.policies.counterRestore };
+    expect(
+      symmetryGroup({ ...t.config, policies: { ...t.config.policies, counterRestore: custom } }),
+    ).toHaveLength(1);
+  });
+});
+
+describe('canonical encoding (arm64-counter-offset)', () => {
+  const t = target('arm64-counter-offset', 'per-vcpu-absolute-restore');
+  const canonical = canonicalEncoder(t.config)!;
+  const plain = buildModel(t.config, t.invariants, [], { symmetry: false });
+  const states = reachableStates(plain);
+
+  it('is the same for a state and its image with vCPUs, pCPUs and tasks swapped', () => {
+    let asymmetric = 0;
+    for (const s of states) {
+      const image = swapped(s);
+      const plainDiffers = words((o) => encodeState(s, o)) !== words((o) => encodeState(image, o));
+      if (plainDiffers) asymmetric++;
+      expect(words((o) => canonical(s, o))).toBe(words((o) => canonical(image, o)));
+    }
+    expect(asymmetric).toBeGreaterThan(states.length / 2);
+  });
+
+  it('the explorer stores exactly one state per class: as many as there are canonical encodings', () => {
+    const classes = new Set(states.map((s) => words((o) => canonical(s, o))));
+    expect(states).toHaveLength(5289);
+    expect(explore(t.model).stats.distinctStates).toBe(classes.size);
+    expect(classes.size).toBeLessThan(states.length);
+  });
+});
