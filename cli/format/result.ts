@@ -51,7 +51,7 @@ export function formatRunHeader(run: CheckRun, style: Style): string {
   const lines = [
     `${style.bold(`${target.scenario.name} / ${target.variant.name}`)}: ${target.variant.description}`,
     `  parameters: ${params}`,
-    `  explored ${formatNumber(r.stats.distinctStates)} states${reduction}, ${formatNumber(r.stats.transitions)} transitions, ` +
+    `  explored ${count(r.stats.distinctStates, 'state')}${reduction}, ${count(r.stats.transitions, 'transition')}, ` +
       `max depth ${r.stats.maxDepth}: ${completeness(run)} (${collision}) in ${formatSeconds(r.stats.elapsedMs)}` +
       (r.stats.workers > 1 ? ` on ${r.stats.workers} worker threads` : ''),
   ];
@@ -64,4 +64,9 @@ export function formatRunHeader(run: CheckRun, style: Style): string {
     lines.push(`  sometimes: ${parts.join('; ')}`);
   }
   return lines.join('\n');
+}
+
+/** `1 state`, `2,455,921 states`. */
+function count(n: number, noun: string): string {
+  return `${formatNumber(n)} ${noun}${n === 1 ? '' : 's'}`;
 }

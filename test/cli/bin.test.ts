@@ -21,4 +21,14 @@ describe('the clockcheck executable', () => {
     );
     expect(r.stdout).toBe('');
   });
+
+  it('output piped into a reader that stops early (| head) ends quietly, no stack trace', () => {
+    const r = spawnSync(
+      '/bin/sh',
+      ['-c', `"${process.execPath}" "${BIN}" check unsynced-tsc --no-color | head -n 1`],
+      { encoding: 'utf8' },
+    );
+    expect(r.stdout).toMatch(/^unsynced-tsc \/ no-clamp: /);
+    expect(r.stderr).toBe('');
+  });
 });
