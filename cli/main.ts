@@ -15,7 +15,7 @@ import {
 } from './commands/check.ts';
 import { listJson, listText } from './commands/list.ts';
 import { minimizeCommand } from './commands/minimize.ts';
-import { replayCommand } from './commands/replay.ts';
+import { replayCommand, replayVariantFileCommand } from './commands/replay.ts';
 import { showCommand } from './commands/show.ts';
 import { verifyFixCommand } from './commands/verifyFix.ts';
 import { boundsFrom, explorationOptions } from './options.ts';
@@ -153,8 +153,17 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
       '--variant <name>',
       'replay on another variant of the same scenario (does the fix neutralize it?)',
     )
-    .action((file: string, o: { variant?: string }) => {
-      setExit(replayCommand(file, o, style(program, io), print));
+    .option(
+      '--variant-file <file>',
+      'replay on a variant of your own TypeScript file (with --variant when it defines several)',
+    )
+    .action((file: string, o: { variant?: string; variantFile?: string }) => {
+      const { variantFile, ...rest } = o;
+      if (variantFile === undefined) {
+        setExit(replayCommand(file, rest, style(program, io), print));
+        return;
+      }
+      setExit(() => replayVariantFileCommand(file, variantFile, rest, style(program, io), print));
     });
 
   program

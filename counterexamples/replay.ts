@@ -8,7 +8,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../check/inputError.ts';
-import { resolveTarget, type CustomVariant, type Target } from '../check/resolve.ts';
+import { findScenario, resolveTarget, type CustomVariant, type Target } from '../check/resolve.ts';
 import { describeAction, type ClockAction } from '../model/actions.ts';
 import type { ClockState } from '../model/state.ts';
 import { diffItf, toItf, type ItfValue } from './itf.ts';
@@ -65,6 +65,14 @@ export function replayTarget(
   meta: Pick<TraceMeta, 'scenario' | 'variant' | 'params' | 'invariant'>,
   variant: VariantChoice = meta.variant,
 ): { readonly target: Target; readonly sameVariant: boolean } {
+  const scenario = findScenario(meta.scenario);
+  if (typeof variant === 'string' && scenario.variants.every((v) => v.name !== variant)) {
+    const known = scenario.variants.map((v) => v.name).join(', ');
+    throw new InputError(
+      `scenario ${scenario.name} has no variant '${variant}' (variants: ${known}); ` +
+        `for a variant of your own, give its file with --variant-file`,
+    );
+  }
   const target = resolveTarget({
     scenario: meta.scenario,
     variant,

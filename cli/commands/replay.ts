@@ -1,9 +1,14 @@
 /**
- * `clockcheck replay FILE|FOLDER [--variant V]`: re-execute counterexamples on today's model.
+ * `clockcheck replay FILE|FOLDER [--variant V] [--variant-file F]`: re-execute counterexamples on
+ * today's model. With --variant-file, the variant is a user's own (a trace recorded with it
+ * replays on it step by step; any other trace is replayed on it as on a fix).
  * Without --variant, exit 0 when every recorded violation reproduces step for step; with it (a
  * proposed fix), exit 0 only when every trace is neutralized (a trace that diverges says nothing
  * about the fix, so it does not count as neutralized). 1 otherwise, 2 on bad input.
  */
+import { InputError } from '../../check/inputError.ts';
+import type { CustomVariant } from '../../check/resolve.ts';
+import { loadVariantFile } from '../../check/variantFile.ts';
 import { modelHash } from '../../counterexamples/modelHash.ts';
 import {
   describeOutcome,
@@ -20,15 +25,43 @@ import {
 } from '../../counterexamples/traceFiles.ts';
 import type { Style } from '../style.ts';
 
+/** The variant to replay on: a built-in one's name, or a user's own. */
+interface ReplayOptions {
+  readonly variant?: string | CustomVariant;
+}
+
 export function replayCommand(
   path: string,
-  options: { readonly variant?: string },
+  options: ReplayOptions,
   style: Style,
   print: (s: string) => void,
 ): number {
   return isFolder(path)
     ? replayFolder(readTraceFolder(path), options, style, print)
     : replayFile(readTraceFile(path), options, style, print);
+}
+
+/**
+ * `replay PATH --variant-file F [--variant NAME]`: the file's variant named NAME, or its only one,
+ * or (for one trace) the one the trace was recorded with.
+ */
+export async function replayVariantFileCommand(
+  path: string,
+  file: string,
+  options: { readonly variant?: string },
+  style: Style,
+  print: (s: string) => void,
+): Promise<number> {
+  const traces = isFolder(path) ? readTraceFolder(path) : [readTraceFile(path)];
+  const variants = await loadVariantFile(file, options.variant);
+  const recorded = new Set(traces.map((t) => t.trace.meta.variant));
+  const chosen =
+    variants.length === 1 ? variants[0] : variants.find((v) => recorded.has(v.spec.name));
+  if (chosen === undefined) {
+    const names = variants.map((v) => v.spec.name).join(', ');
+    throw new InputError(`${file} defines several variants (${names}): pick one with --variant`);
+  }
+  return replayCommand(path, { variant: chosen }, style, print);
 }
 
 function modelNote(traces: readonly NamedTrace[], style: Style): string | undefined {
@@ -43,7 +76,7 @@ function modelNote(traces: readonly NamedTrace[], style: Style): string | undefi
 
 function replayFile(
   { name, trace }: NamedTrace,
-  options: { readonly variant?: string },
+  options: ReplayOptions,
   style: Style,
   print: (s: string) => void,
 ): number {
@@ -62,7 +95,7 @@ function replayFile(
 
 function replayFolder(
   traces: readonly NamedTrace[],
-  options: { readonly variant?: string },
+  options: ReplayOptions,
   style: Style,
   print: (s: string) => void,
 ): number {

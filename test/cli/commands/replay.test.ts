@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../../helpers.ts';
+import { cli, cliAsync } from '../../helpers.ts';
 import { COUNTEREXAMPLES } from '../../counterexamples/committed.ts';
 
 const folder = (scenario: string) => join(COUNTEREXAMPLES, scenario);
@@ -72,7 +72,47 @@ describe('clockcheck replay FOLDER', () => {
     const unknown = cli('replay', folder('unsynced-tsc'), '--variant', 'nope');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toBe(
-      "clockcheck: scenario unsynced-tsc has no variant 'nope' (variants: no-clamp, global-clamp, stable-bit-with-skew)\n",
+      "clockcheck: scenario unsynced-tsc has no variant 'nope' (variants: no-clamp, global-clamp, stable-bit-with-skew); for a variant of your own, give its file with --variant-file\n",
+    );
+  });
+});
+
+describe('clockcheck replay --variant-file', () => {
+  const example = (name: string) => join(COUNTEREXAMPLES, '..', 'examples', name);
+  const trace = example('rearm-stale-target.no-lost-timer.itf.json');
+
+  it('a trace recorded with a user variant reproduces on it, step by step', async () => {
+    const r = await cliAsync('replay', trace, '--variant-file', example('rearm-stale-target.ts'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\n {2}reproduced: no-lost-timer violated at step 15: /);
+  });
+
+  it('without the file, one line saying how to give it, exit 2', () => {
+    const r = cli('replay', trace);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /has no variant 'rearm-stale-target' .*give its file with --variant-file\n$/,
+    );
+  });
+
+  it('a folder on a user fix: the summary, exit 1 unless all are neutralized; another scenario’s fix: exit 2', async () => {
+    const r = await cliAsync(
+      'replay',
+      folder('unsynced-tsc'),
+      '--variant-file',
+      example('rearm-remaining.ts'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/belongs to scenario tsc-deadline-ntp, not unsynced-tsc\n$/);
+    const fix = await cliAsync(
+      'replay',
+      folder('tsc-deadline-ntp'),
+      '--variant-file',
+      example('rearm-remaining.ts'),
+    );
+    expect(fix.code).toBe(1);
+    expect(fix.out.trim().split('\n').at(-1)).toBe(
+      '4 files: 1 neutralized, 1 still violated, 2 diverged',
     );
   });
 });
