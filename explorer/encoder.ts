@@ -68,6 +68,15 @@ export class Encoder {
     this.pushBigWords();
   }
 
+  /** Appends the first `length` words of `src`. */
+  append(src: Int32Array, length: number): void {
+    while (this.len + length > this.buf.length) this.grow();
+    const buf = this.buf;
+    let at = this.len;
+    for (let i = 0; i < length; i++) buf[at++] = src[i]!;
+    this.len = at;
+  }
+
   /**
    * Compares the words written to this encoder with those of `other`, lexicographically (a
    * shorter prefix first): negative, zero or positive. Models use it to pick one canonical

@@ -14,7 +14,8 @@
  */
 import type { Encoder } from '../explorer/index.ts';
 import type { Pvti, TkClock } from './arith/index.ts';
-import type { ClockState, ReadRecord } from './state.ts';
+import { RecordWords } from './recordWords.ts';
+import type { ClockState, HostState, KvmState, ReadRecord, TaskState, VcpuState } from './state.ts';
 import type { Renaming } from './symmetry.ts';
 
 function pvti(out: Encoder, p: Pvti): void {
@@ -43,10 +44,79 @@ function readRecord(out: Encoder, r: ReadRecord, vcpuName: readonly number[] | u
   out.u64(r.floorAtStart);
 }
 
+/** Remembered words of the records shared between states, per renaming (see recordWords.ts). */
+interface Remembered {
+  readonly host: RecordWords;
+  readonly kvm: RecordWords;
+  readonly vcpu: RecordWords;
+  readonly task: RecordWords;
+}
+const remembered = (): Remembered => ({
+  host: new RecordWords(2),
+  kvm: new RecordWords(2),
+  vcpu: new RecordWords(8),
+  task: new RecordWords(4),
+});
+const plainRemembered = remembered();
+const renamedRemembered = new WeakMap<Renaming, Remembered>();
+
+function rememberedFor(r: Renaming | undefined): Remembered {
+  if (r === undefined) return plainRemembered;
+  let m = renamedRemembered.get(r);
+  if (m === undefined) {
+    m = remembered();
+    renamedRemembered.set(r, m);
+  }
+  return m;
+}
+
 export function encodeState(s: ClockState, out: Encoder, r?: Renaming): void {
+  const m = rememberedFor(r);
   out.int(s.now);
 
   const h = s.host;
+  if (!m.host.copyTo(h, out)) {
+    const start = out.length;
+    host(out, h);
+    m.host.remember(h, out, start);
+  }
+
+  for (let i = 0; i < s.pcpus.length; i++) {
+    const p = s.pcpus[r === undefined ? i : r.pcpuOrder[i]!]!;
+    out.bool(p.idle);
+    out.int(p.wakeAt);
+  }
+
+  const k = s.kvm;
+  if (!m.kvm.copyTo(k, out)) {
+    const start = out.length;
+    kvm(out, k);
+    m.kvm.remember(k, out, start);
+  }
+
+  const pcpuName = r?.pcpuName;
+  for (let i = 0; i < s.vcpus.length; i++) {
+    const v = s.vcpus[r === undefined ? i : r.vcpuOrder[i]!]!;
+    if (m.vcpu.copyTo(v, out)) continue;
+    const start = out.length;
+    vcpu(out, v, pcpuName);
+    m.vcpu.remember(v, out, start);
+  }
+
+  const vcpuName = r?.vcpuName;
+  for (let i = 0; i < s.tasks.length; i++) {
+    const t = s.tasks[r === undefined ? i : r.taskOrder[i]!]!;
+    if (m.task.copyTo(t, out)) continue;
+    const start = out.length;
+    task(out, t, vcpuName);
+    m.task.remember(t, out, start);
+  }
+
+  out.u64(s.guest.lastValue);
+  out.u64(s.guest.maxReturned);
+}
+
+function host(out: Encoder, h: HostState): void {
   tk(out, h.mono);
   tk(out, h.raw);
   out.int(h.ntpPendingAdj);
@@ -56,14 +126,9 @@ export function encodeState(s: ClockState, out: Encoder, r?: Renaming): void {
   out.i64(h.lastUpdate.monoAfter);
   out.i64(h.lastUpdate.rawBefore);
   out.i64(h.lastUpdate.rawAfter);
+}
 
-  for (let i = 0; i < s.pcpus.length; i++) {
-    const p = s.pcpus[r === undefined ? i : r.pcpuOrder[i]!]!;
-    out.bool(p.idle);
-    out.int(p.wakeAt);
-  }
-
-  const k = s.kvm;
+function kvm(out: Encoder, k: KvmState): void {
   out.u64(k.masterCycleNow);
   out.i64(k.masterKernelNs);
   out.bool(k.useMasterClock);
@@ -71,56 +136,50 @@ export function encodeState(s: ClockState, out: Encoder, r?: Renaming): void {
   out.int(k.lastMasterclockUpdateAt);
   out.bool(k.vmOffsetSet);
   out.u32(k.unrequestedPvclockWrites);
+}
 
-  for (let i = 0; i < s.vcpus.length; i++) {
-    const v = s.vcpus[r === undefined ? i : r.vcpuOrder[i]!]!;
-    out.u32(r === undefined ? v.pcpu : r.pcpuName[v.pcpu]!);
-    out.u64(v.tscOffset);
-    pvti(out, v.pvti);
-    out.bool(v.pvtiWrite.active);
-    out.u32(v.pvtiWrite.step);
-    pvti(out, v.pvtiWrite.target);
-    pvti(out, v.pvtiWrite.previous);
-    out.i64(v.lastClockStep);
-    out.bool(v.clockUpdateRequested);
-    out.u32(v.migrations);
-    const t = v.timer;
-    out.bool(t.programmed);
-    out.u64(t.deadline);
-    out.int(t.deadlineAt);
-    out.bool(t.hrtimer.armed);
-    out.u32(t.hrtimer.clock === 'mono' ? 0 : 1);
-    out.i64(t.hrtimer.expires);
-    out.i64(t.hrtimer.queuedMono);
-    out.bool(t.pending);
-    out.bool(t.delivered);
-    out.u64(t.deliveredTsc);
-    out.int(t.deliveredAt);
-    out.bool(v.halted);
-    out.bool(v.kicked);
-    out.i64(v.voffset);
-    out.bool(v.counterRestored);
-  }
+function vcpu(out: Encoder, v: VcpuState, pcpuName: readonly number[] | undefined): void {
+  out.u32(pcpuName === undefined ? v.pcpu : pcpuName[v.pcpu]!);
+  out.u64(v.tscOffset);
+  pvti(out, v.pvti);
+  out.bool(v.pvtiWrite.active);
+  out.u32(v.pvtiWrite.step);
+  pvti(out, v.pvtiWrite.target);
+  pvti(out, v.pvtiWrite.previous);
+  out.i64(v.lastClockStep);
+  out.bool(v.clockUpdateRequested);
+  out.u32(v.migrations);
+  const t = v.timer;
+  out.bool(t.programmed);
+  out.u64(t.deadline);
+  out.int(t.deadlineAt);
+  out.bool(t.hrtimer.armed);
+  out.u32(t.hrtimer.clock === 'mono' ? 0 : 1);
+  out.i64(t.hrtimer.expires);
+  out.i64(t.hrtimer.queuedMono);
+  out.bool(t.pending);
+  out.bool(t.delivered);
+  out.u64(t.deliveredTsc);
+  out.int(t.deliveredAt);
+  out.bool(v.halted);
+  out.bool(v.kicked);
+  out.i64(v.voffset);
+  out.bool(v.counterRestored);
+}
 
-  const vcpuName = r?.vcpuName;
-  for (let i = 0; i < s.tasks.length; i++) {
-    const t = s.tasks[r === undefined ? i : r.taskOrder[i]!]!;
-    out.u32(vcpuName === undefined ? t.vcpu : vcpuName[t.vcpu]!);
-    const read = t.read;
-    out.bool(read.active);
-    out.u32(read.step);
-    out.u32(vcpuName === undefined ? read.pageVcpu : read.active ? vcpuName[read.pageVcpu]! : 0);
-    out.u32(read.version);
-    pvti(out, read.fields);
-    out.u64(read.tsc);
-    out.bool(read.torn);
-    out.u64(read.floorAtStart);
-    out.u32(t.reads);
-    out.u32(t.migrations);
-    readRecord(out, t.prevRead, vcpuName);
-    readRecord(out, t.lastRead, vcpuName);
-  }
-
-  out.u64(s.guest.lastValue);
-  out.u64(s.guest.maxReturned);
+function task(out: Encoder, t: TaskState, vcpuName: readonly number[] | undefined): void {
+  out.u32(vcpuName === undefined ? t.vcpu : vcpuName[t.vcpu]!);
+  const read = t.read;
+  out.bool(read.active);
+  out.u32(read.step);
+  out.u32(vcpuName === undefined ? read.pageVcpu : read.active ? vcpuName[read.pageVcpu]! : 0);
+  out.u32(read.version);
+  pvti(out, read.fields);
+  out.u64(read.tsc);
+  out.bool(read.torn);
+  out.u64(read.floorAtStart);
+  out.u32(t.reads);
+  out.u32(t.migrations);
+  readRecord(out, t.prevRead, vcpuName);
+  readRecord(out, t.lastRead, vcpuName);
 }

@@ -27,6 +27,11 @@ export const guestCounterRead: Transition<'guestCounterRead'> = {
   apply: (d, { task }, cfg, s) => {
     const v = s.vcpus[s.tasks[task]!.vcpu]!;
     const value = u64(hostTscAt(cfg, v.pcpu, s.now) - v.voffset);
-    recordRead(d, s, task, { value, torn: false, floorAtStart: s.guest.maxReturned });
+    recordRead(d, s, task, {
+      value,
+      torn: false,
+      floorAtStart: s.guest.maxReturned,
+      lastValue: s.guest.lastValue,
+    });
   },
 };

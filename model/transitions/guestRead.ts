@@ -22,7 +22,7 @@ import { pvclockReadCycles } from '../arith/index.ts';
 import type { ActionOf, ReadStep } from '../actions.ts';
 import { guestTsc } from '../clocks.ts';
 import type { ClockConfig } from '../config.ts';
-import { recordRead } from '../guestReads.ts';
+import { recordRead, setReadProgress } from '../guestReads.ts';
 import type { ClockState } from '../state.ts';
 import type { ClockDraft, Transition } from '../transition.ts';
 
@@ -64,20 +64,18 @@ function finish(
   read: { raw: bigint; flags: number; torn: boolean; floorAtStart: bigint },
 ): void {
   const clamped = cfg.policies.readClamp(read.raw, read.flags, s.guest.lastValue);
-  if (clamped.lastValue !== s.guest.lastValue) d.guest.lastValue = clamped.lastValue;
-  if (s.tasks[task]!.read.active) {
-    const progress = d.tasks[task]!.read;
-    progress.active = false;
-    progress.step = 0;
-  }
   recordRead(d, s, task, {
     value: clamped.value,
     torn: read.torn,
     floorAtStart: read.floorAtStart,
+    lastValue: clamped.lastValue,
   });
 }
 
 type StepApply = (d: ClockDraft, s: ClockState, cfg: ClockConfig, task: number) => void;
+
+// Each step writes the task's new read progress as one record (setReadProgress: cheaper in immer
+// than field writes through the draft), built from `s`.
 
 /** A read done in one step, waiting while the version is odd. */
 const whole: StepApply = (d, s, cfg, task) => {
@@ -92,34 +90,38 @@ const whole: StepApply = (d, s, cfg, task) => {
 };
 
 const version: StepApply = (d, s, cfg, task) => {
-  const read = d.tasks[task]!.read;
-  if (!read.active) {
-    read.active = true;
-    read.floorAtStart = s.guest.maxReturned; // a retry is still the same read
-  }
-  read.pageVcpu = cfg.policies.readPage(s, task);
-  read.version = s.vcpus[read.pageVcpu]!.pvti.version;
-  read.step = 1;
+  const read = s.tasks[task]!.read;
+  const pageVcpu = cfg.policies.readPage(s, task);
+  setReadProgress(d, s, task, {
+    ...read,
+    active: true,
+    // A retry is still the same read: it keeps the floor of its first attempt.
+    floorAtStart: read.active ? read.floorAtStart : s.guest.maxReturned,
+    pageVcpu,
+    version: s.vcpus[pageVcpu]!.pvti.version,
+    step: 1,
+  });
 };
 
 const fields: StepApply = (d, s, cfg, task) => {
-  const read = d.tasks[task]!.read;
-  const pageVcpu = s.tasks[task]!.read.pageVcpu;
-  read.fields = { ...s.vcpus[pageVcpu]!.pvti };
-  read.torn = pageIsPartial(s, cfg, pageVcpu);
-  read.step = 2;
+  const read = s.tasks[task]!.read;
+  setReadProgress(d, s, task, {
+    ...read,
+    fields: { ...s.vcpus[read.pageVcpu]!.pvti },
+    torn: pageIsPartial(s, cfg, read.pageVcpu),
+    step: 2,
+  });
 };
 
 const tsc: StepApply = (d, s, cfg, task) => {
-  const read = d.tasks[task]!.read;
-  read.tsc = guestTsc(s, cfg, s.tasks[task]!.vcpu);
-  read.step = 3;
+  const read = s.tasks[task]!.read;
+  setReadProgress(d, s, task, { ...read, tsc: guestTsc(s, cfg, s.tasks[task]!.vcpu), step: 3 });
 };
 
 const check: StepApply = (d, s, cfg, task) => {
   const read = s.tasks[task]!.read;
   if (s.vcpus[read.pageVcpu]!.pvti.version !== read.version) {
-    d.tasks[task]!.read.step = 0; // pvclock_read_retry: start over, getcpu included
+    setReadProgress(d, s, task, { ...read, step: 0 }); // pvclock_read_retry: start over, getcpu included
     return;
   }
   finish(d, s, cfg, task, {

@@ -7,6 +7,7 @@
  * reader cannot disable it, unlike the guest kernel's own reads.
  */
 import type { ActionOf } from '../actions.ts';
+import { setTask } from '../guestReads.ts';
 import type { Transition } from '../transition.ts';
 
 export const taskMigrate: Transition<'taskMigrate'> = {
@@ -21,9 +22,8 @@ export const taskMigrate: Transition<'taskMigrate'> = {
     });
     return actions;
   },
-  apply: (d, { task, to }) => {
-    const t = d.tasks[task]!;
-    t.vcpu = to;
-    t.migrations++;
+  apply: (d, { task, to }, _cfg, s) => {
+    const t = s.tasks[task]!;
+    setTask(d, s, task, { ...t, vcpu: to, migrations: t.migrations + 1 });
   },
 };
