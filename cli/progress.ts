@@ -35,7 +35,7 @@ export function progressLine(
       const rate = p.elapsedMs > 0 ? Math.round((p.distinctStates / p.elapsedMs) * 1000) : 0;
       const mem = Math.round(memoryBytes() / 2 ** 20);
       stream.write(
-        `\r\x1b[2K${p.distinctStates.toLocaleString('en-US')} states, ${rate.toLocaleString('en-US')} states/s, ` +
+        `\r\x1b[2K${p.distinctStates.toLocaleString('en-US')} state${p.distinctStates === 1 ? '' : 's'}, ${rate.toLocaleString('en-US')} states/s, ` +
           `depth ${p.depth}, frontier ${p.frontier.toLocaleString('en-US')}, ${mem} MiB`,
       );
       shown = true;
