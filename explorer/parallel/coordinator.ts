@@ -16,7 +16,8 @@ import { StateLog } from '../stateLog.ts';
 import { replayPath } from '../trace.ts';
 import type { ModelDescriptor } from './descriptor.ts';
 import { Pool, SILENCE_MS, TICK_MS } from './pool.ts';
-import type { StateBatch } from './protocol.ts';
+import type { Command, LevelMode, Report } from './protocol.ts';
+import { balance } from './balance.ts';
 import { WordBuffer, mergeOrder } from './words.ts';
 
 export interface WorkerOptions {
@@ -92,17 +93,18 @@ export function exploreParallel<S, A>(
 
   const pool = new Pool(n, workers.descriptor, symmetry, tick, workers.silenceMs ?? SILENCE_MS);
   try {
-    for (const r of pool.round('ready', undefined)) tables.push(r.table);
+    for (const r of pool.collect('ready')) tables.push(r.table);
 
-    // Initial states: numbered here, handed to their owners.
+    // Initial states: numbered here, held round-robin, their fingerprints inserted by the owners.
     const enc = new Encoder();
     const fp = new Uint32Array(2);
     const seen = new Set<string>();
-    const initial = Array.from({ length: n }, () => ({
+    const held = Array.from({ length: n }, () => ({
       ids: [] as number[],
       words: new WordBuffer(),
       offsets: [0],
     }));
+    const owned = Array.from({ length: n }, () => [] as number[]);
     try {
       for (const [index, state] of model.init().entries()) {
         generated++;
@@ -117,50 +119,58 @@ export function exploreParallel<S, A>(
           break;
         }
         seen.add(k);
-        const owner = initial[fp[1]! % n]!;
-        owner.ids.push(log.pushInitial(index));
+        owned[fp[1]! % n]!.push(fp[0]!, fp[1]!);
+        const holder = held[log.size % n]!;
+        holder.ids.push(log.pushInitial(index));
         enc.reset();
         model.encode(state, enc);
-        owner.words.append(enc.buffer, enc.length);
-        owner.offsets.push(owner.words.length);
+        holder.words.append(enc.buffer, enc.length);
+        holder.offsets.push(holder.words.length);
       }
     } catch (e) {
       findings.fail(e, -1);
     }
     levelSize = log.size;
-    if (findings.failure === undefined) {
-      const batches = initial.map((b): StateBatch => ({
+    const inserted = pool.round(
+      'inserted',
+      owned.map((f) => ({ type: 'insert', fingerprints: Uint32Array.from(f) })),
+    );
+    inserted.forEach((r, o) => {
+      tables[o] = r.table;
+      ownerBytes[o] = r.storedBytes;
+    });
+
+    // Per level: the workers keep the new states (checking them), then expand them (or not).
+    let firstId = 0;
+    let commands: Command[] = held.map((b) => ({
+      type: 'level',
+      wins: new Uint32Array(0),
+      give: new Array<number>(n).fill(0),
+      take: new Array<number>(n).fill(0),
+      held: {
         ids: Uint32Array.from(b.ids),
         offsets: Uint32Array.from(b.offsets),
         words: b.words.words(),
-      }));
-      receive(
-        batches.map((b) => [b]),
-        0,
-        true,
-      );
-    }
-
-    let firstId = 0;
-    while (levelSize > 0 && !findings.shouldStop(stopOnViolation)) {
+      },
+      tables,
+      mode: 'none',
+    }));
+    while (levelSize > 0 && findings.failure === undefined) {
       options.onProgress?.(progress());
       const why = limitHit();
-      if (why !== undefined) {
-        findings.truncate(why);
-        break;
-      }
-      const probe = depth >= maxDepth;
+      if (why !== undefined) findings.truncate(why);
+      const mode: LevelMode =
+        findings.truncatedBy !== undefined ? 'none' : depth >= maxDepth ? 'probe' : 'expand';
       pool.resetExpanded();
-      const expanded = pool.round(
-        'expanded',
-        tables.map(() => ({ type: 'expand', tables, probe })),
-      );
-      if (probe) {
-        if (expanded.some((r) => r.unseen)) findings.truncate('depth');
+      pool.send(commands.map((c) => ({ ...c, tables, mode }) as Command));
+      if (!kept(pool.collect('kept'), depth)) pool.stop();
+      if (mode === 'none' || findings.shouldStop(stopOnViolation)) break;
+      const level = pool.collect('level');
+      if (mode === 'probe') {
+        if (level.some((r) => r.unseen)) findings.truncate('depth');
         break;
       }
-      if (expanded.some((r) => r.stopped)) break; // a limit: findings.truncatedBy says which
-      const failed = expanded.flatMap((r) => (r.failure === undefined ? [] : [r.failure]));
+      const failed = level.flatMap((r) => (r.failure === undefined ? [] : [r.failure]));
       if (failed.length > 0) {
         const f = failed.reduce((a, b) =>
           b.id < a.id || (b.id === a.id && b.actionIndex < a.actionIndex) ? b : a,
@@ -170,38 +180,27 @@ export function exploreParallel<S, A>(
         findings.fail(new Error(f.message), f.id, action);
         break;
       }
-      for (const r of expanded) {
+      if (level.some((r) => r.stopped)) break; // a limit: findings.truncatedBy says which
+      level.forEach((r, o) => {
         transitions += r.transitions;
         generated += r.transitions;
         for (const t of r.terminal)
           findings.record(t.invariant, { message: t.message, id: t.id, depth });
-      }
-      expanded.forEach((r, w) => (workerHeap[w] = r.heapBytes));
-
-      // Each owner keeps the first of each new state among the candidates sent to it.
-      const deduped = pool.round(
-        'deduped',
-        tables.map((_, o) => ({
-          type: 'dedup',
-          candidates: expanded.map((r) => r.candidates[o]!),
-        })),
-        (o) => expanded.map((r) => r.candidates[o]!.buffer as ArrayBuffer),
-      );
-      deduped.forEach((r, o) => {
+        workerHeap[o] = r.heapBytes;
         if (r.table !== undefined) tables[o] = r.table;
         ownerBytes[o] = r.storedBytes;
       });
 
       // Number the new states in (parent, action) order, as one thread would.
-      const wins = Array.from({ length: n }, () => Array.from({ length: n }, () => [] as number[]));
+      const wins = Array.from({ length: n }, () => [] as number[]);
       let parent = firstId;
       const levelEnd = firstId + levelSize;
       let cut = false;
       mergeOrder(
-        deduped.map((r) => r.winners),
+        level.map((r) => r.winners),
         4,
         (list, at) => list[at]! * 256 + list[at + 1]!,
-        (owner, list, at) => {
+        (_owner, list, at) => {
           if (cut) return;
           const p = list[at]!;
           while (parent <= p) log.beginExpansion(parent++);
@@ -211,26 +210,25 @@ export function exploreParallel<S, A>(
             return;
           }
           const id = log.pushChild(list[at + 1]!);
-          wins[list[at + 2]!]![owner]!.push(list[at + 3]!, id);
+          wins[list[at + 2]!]!.push(list[at + 3]!, id);
         },
       );
       while (parent < levelEnd) log.beginExpansion(parent++);
       const newStates = log.size - levelEnd;
-
-      const shipped = pool.round(
-        'shipped',
-        wins.map((perOwner) => ({ type: 'ship', wins: perOwner.map((w) => Uint32Array.from(w)) })),
-      );
       firstId = levelEnd;
       levelSize = newStates;
       if (newStates === 0) break;
       depth++;
       deepest = depth;
-      receive(
-        tables.map((_, o) => shipped.map((r) => r.batches[o]!)),
-        depth,
-        false,
-      );
+      const moves = balance(wins.map((w) => w.length / 2));
+      commands = wins.map((w, p) => ({
+        type: 'level',
+        wins: Uint32Array.from(w),
+        give: moves[p]!,
+        take: moves.map((m) => m[p]!),
+        tables,
+        mode: 'none',
+      }));
     }
     findings.finishedWithFrontier(levelSize > 0, stopOnViolation);
   } finally {
@@ -249,25 +247,18 @@ export function exploreParallel<S, A>(
     workers: n,
   });
 
-  /** Hands each owner its new states (per producer), and records what it found on them. */
-  function receive(batches: StateBatch[][], at: number, initialStates: boolean): void {
-    const received = pool.round(
-      'received',
-      batches.map((b) => ({ type: 'receive', batches: b, initial: initialStates })),
-      (o) =>
-        batches[o]!.flatMap(
-          (b) => [b.ids.buffer, b.offsets.buffer, b.words.buffer] as ArrayBuffer[],
-        ),
-    );
-    received.forEach((r, o) => {
-      if (r.table !== undefined) tables[o] = r.table;
-      ownerBytes[o] = r.storedBytes;
+  /**
+   * Records what the workers found on the states they kept (at depth `at`); false when the run
+   * must stop (a failure, or a violation with stopOnViolation).
+   */
+  function kept(reports: readonly Extract<Report, { type: 'kept' }>[], at: number): boolean {
+    reports.forEach((r, o) => {
       workerHeap[o] = r.heapBytes;
       for (const f of r.findings)
         findings.record(f.invariant, { message: f.message, id: f.id, depth: at });
       for (const i of r.sometimes) findings.reached(i, at);
     });
-    const failed = received.flatMap((r) => (r.failure === undefined ? [] : [r.failure]));
+    const failed = reports.flatMap((r) => (r.failure === undefined ? [] : [r.failure]));
     if (failed.length > 0) {
       const f = failed.reduce((a, b) => (b.id < a.id ? b : a));
       const parentId = log.parentOf(f.id);
@@ -278,6 +269,7 @@ export function exploreParallel<S, A>(
         findings.fail(new Error(f.message), parentId, action);
       }
     }
+    return !findings.shouldStop(stopOnViolation);
   }
 }
 

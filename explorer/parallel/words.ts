@@ -1,4 +1,6 @@
-/** Small helpers for the parallel explorer: a growable word buffer and an N-way ordered merge. */
+/**
+ * Small helpers for the parallel explorer: growable word buffers and an N-way ordered merge.
+ */
 
 /** Words appended in runs, kept in one Int32Array that grows by doubling. */
 export class WordBuffer {
@@ -54,5 +56,49 @@ export function mergeOrder<L extends ArrayLike<number>>(
     const list = lists[best]!;
     visit(best, list, heads[best]!);
     heads[best]! += stride;
+  }
+}
+
+/** Unsigned 32-bit numbers pushed one by one into a Uint32Array that grows by doubling. */
+export class U32Buffer {
+  private buf = new Uint32Array(256);
+  private len = 0;
+
+  get length(): number {
+    return this.len;
+  }
+
+  push4(a: number, b: number, c: number, d: number): void {
+    if (this.len + 4 > this.buf.length) this.grow();
+    const buf = this.buf;
+    const n = this.len;
+    buf[n] = a;
+    buf[n + 1] = b;
+    buf[n + 2] = c;
+    buf[n + 3] = d;
+    this.len = n + 4;
+  }
+
+  push5(a: number, b: number, c: number, d: number, e: number): void {
+    if (this.len + 5 > this.buf.length) this.grow();
+    const buf = this.buf;
+    const n = this.len;
+    buf[n] = a;
+    buf[n + 1] = b;
+    buf[n + 2] = c;
+    buf[n + 3] = d;
+    buf[n + 4] = e;
+    this.len = n + 5;
+  }
+
+  private grow(): void {
+    const grown = new Uint32Array(this.buf.length * 2);
+    grown.set(this.buf);
+    this.buf = grown;
+  }
+
+  /** The numbers pushed, in an array of their own. */
+  values(): Uint32Array {
+    return this.buf.slice(0, this.len);
   }
 }
