@@ -18,7 +18,7 @@ import type { ModelDescriptor } from './descriptor.ts';
 import { Pool, SILENCE_MS, TICK_MS } from './pool.ts';
 import type { Command, LevelMode, Report } from './protocol.ts';
 import { balance } from './balance.ts';
-import { WordBuffer, mergeOrder } from './words.ts';
+import { U32Buffer, WordBuffer, smallestHead } from './words.ts';
 
 export interface WorkerOptions {
   readonly count: number;
@@ -154,18 +154,24 @@ export function exploreParallel<S, A>(
       },
       tables,
       mode: 'none',
+      stopOnViolation,
     }));
     while (levelSize > 0 && findings.failure === undefined) {
       options.onProgress?.(progress());
       const why = limitHit();
       if (why !== undefined) findings.truncate(why);
-      const mode: LevelMode =
-        findings.truncatedBy !== undefined ? 'none' : depth >= maxDepth ? 'probe' : 'expand';
+      const mode: LevelMode = findings.shouldStop(stopOnViolation)
+        ? 'none'
+        : depth >= maxDepth
+          ? 'probe'
+          : 'expand';
       pool.resetExpanded();
-      pool.send(commands.map((c) => ({ ...c, tables, mode }) as Command));
-      if (!kept(pool.collect('kept'), depth)) pool.stop();
+      pool.send(commands.map((c) => ({ ...c, tables, mode, stopOnViolation }) as Command));
+      // A worker that finds a reason to stop among its kept states stops the others itself.
+      pool.await(mode === 'none' ? 1 : 2, mode === 'none' ? 'kept' : 'level');
+      kept(pool.read('kept'), depth);
       if (mode === 'none' || findings.shouldStop(stopOnViolation)) break;
-      const level = pool.collect('level');
+      const level = pool.read('level');
       if (mode === 'probe') {
         if (level.some((r) => r.unseen)) findings.truncate('depth');
         break;
@@ -192,27 +198,25 @@ export function exploreParallel<S, A>(
       });
 
       // Number the new states in (parent, action) order, as one thread would.
-      const wins = Array.from({ length: n }, () => [] as number[]);
+      const wins = Array.from({ length: n }, () => new U32Buffer());
       let parent = firstId;
       const levelEnd = firstId + levelSize;
-      let cut = false;
-      mergeOrder(
-        level.map((r) => r.winners),
-        4,
-        (list, at) => list[at]! * 256 + list[at + 1]!,
-        (_owner, list, at) => {
-          if (cut) return;
-          const p = list[at]!;
-          while (parent <= p) log.beginExpansion(parent++);
-          if (log.size >= maxStates) {
-            findings.truncate('states');
-            cut = true;
-            return;
-          }
-          const id = log.pushChild(list[at + 1]!);
-          wins[list[at + 2]!]!.push(list[at + 3]!, id);
-        },
-      );
+      const lists = level.map((r) => r.winners);
+      const heads = new Int32Array(n);
+      for (;;) {
+        const o = smallestHead(lists, heads, 0);
+        if (o < 0) break;
+        const list = lists[o]!;
+        const at = heads[o]!;
+        heads[o] = at + 4;
+        const p = list[at]!;
+        while (parent <= p) log.beginExpansion(parent++);
+        if (log.size >= maxStates) {
+          findings.truncate('states');
+          break;
+        }
+        wins[list[at + 2]!]!.push2(list[at + 3]!, log.pushChild(list[at + 1]!));
+      }
       while (parent < levelEnd) log.beginExpansion(parent++);
       const newStates = log.size - levelEnd;
       firstId = levelEnd;
@@ -223,11 +227,12 @@ export function exploreParallel<S, A>(
       const moves = balance(wins.map((w) => w.length / 2));
       commands = wins.map((w, p) => ({
         type: 'level',
-        wins: Uint32Array.from(w),
+        wins: w.values(),
         give: moves[p]!,
         take: moves.map((m) => m[p]!),
         tables,
         mode: 'none',
+        stopOnViolation,
       }));
     }
     findings.finishedWithFrontier(levelSize > 0, stopOnViolation);
@@ -248,10 +253,8 @@ export function exploreParallel<S, A>(
   });
 
   /**
-   * Records what the workers found on the states they kept (at depth `at`); false when the run
-   * must stop (a failure, or a violation with stopOnViolation).
-   */
-  function kept(reports: readonly Extract<Report, { type: 'kept' }>[], at: number): boolean {
+  /** Records what the workers found on the states they kept (at depth `at`). */
+  function kept(reports: readonly Extract<Report, { type: 'kept' }>[], at: number): void {
     reports.forEach((r, o) => {
       workerHeap[o] = r.heapBytes;
       for (const f of r.findings)
@@ -269,7 +272,6 @@ export function exploreParallel<S, A>(
         findings.fail(new Error(f.message), parentId, action);
       }
     }
-    return !findings.shouldStop(stopOnViolation);
   }
 }
 

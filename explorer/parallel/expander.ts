@@ -8,7 +8,7 @@ import { fingerprint } from '../fingerprint.ts';
 import type { Model } from '../model.ts';
 import { FingerprintSet, FingerprintView } from '../visitedSet.ts';
 import { CONTROL, type WorkerFinding, type WorkerSetup } from './protocol.ts';
-import { U32Buffer, mergeOrder } from './words.ts';
+import { U32Buffer, smallestHead } from './words.ts';
 
 /**
  * A direct-mapped cache of fingerprints found in some table during an expand step: they stay
@@ -162,16 +162,17 @@ export class Expander {
   dedup(lists: readonly Uint32Array[]): Uint32Array {
     const winners = new U32Buffer();
     const table = this.table;
-    mergeOrder(
-      lists,
-      5,
-      (list, at) => list[at + 2]! * 256 + list[at + 3]!,
-      (p, list, at) => {
-        if ((at & 4095) === 0) this.beat();
-        if (table.insert(list[at]!, list[at + 1]!))
-          winners.push4(list[at + 2]!, list[at + 3]!, p, list[at + 4]!);
-      },
-    );
+    const heads = new Int32Array(lists.length);
+    for (let n = 1; ; n++) {
+      const p = smallestHead(lists, heads, 2);
+      if (p < 0) break;
+      const list = lists[p]!;
+      const at = heads[p]!;
+      heads[p] = at + 5;
+      if ((n & 4095) === 0) this.beat();
+      if (table.insert(list[at]!, list[at + 1]!))
+        winners.push4(list[at + 2]!, list[at + 3]!, p, list[at + 4]!);
+    }
     return winners.values();
   }
 }

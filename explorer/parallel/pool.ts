@@ -95,7 +95,16 @@ export class Pool {
 
   /** Waits for the next report of every worker (of type `type`), in worker order. */
   collect<T extends Report['type']>(type: T): Of<T>[] {
-    this.done += this.count;
+    this.await(1, type);
+    return this.read(type);
+  }
+
+  /**
+   * Waits until every worker has posted `reports` more reports (read them with `read`); `step`
+   * names what they are doing, should one stop responding.
+   */
+  await(reports: number, step: Report['type']): void {
+    this.done += reports * this.count;
     const beats = this.threads.map((_, w) =>
       Atomics.load(this.control, heartbeatSlot(this.count, w)),
     );
@@ -113,10 +122,14 @@ export class Pool {
         silentTicks = 0;
       } else if (++silentTicks * TICK_MS > this.silenceMs) {
         throw new Error(
-          `a worker thread stopped responding during the ${STEP[type]} step (out of memory?)`,
+          `a worker thread stopped responding during the ${STEP[step]} step (out of memory?)`,
         );
       }
     }
+  }
+
+  /** The next report of every worker, which must be of type `type` (see `await`). */
+  read<T extends Report['type']>(type: T): Of<T>[] {
     return this.ports.map((port, w) => {
       let received = receiveMessageOnPort(port);
       // The report is posted before the counter moves; wait for it should it lag behind.

@@ -68,7 +68,10 @@ export interface StateBatch {
   readonly words: Int32Array;
 }
 
-/** What a worker does with its frontier once it has kept its new states. */
+/**
+ * What a worker does with its frontier once it has kept its new states. Unless it is `none`, its
+ * 'kept' report is followed by a 'level' report, and only that one wakes the coordinator.
+ */
 export type LevelMode = 'expand' | 'probe' | 'none';
 
 export type Command =
@@ -91,6 +94,8 @@ export type Command =
       readonly tables: readonly Uint32Array[];
       /** probe: at the depth bound, only find out whether any successor is unseen. */
       readonly mode: LevelMode;
+      /** Stop every worker's expansion when a kept state violates an invariant. */
+      readonly stopOnViolation: boolean;
     }
   | { readonly type: 'stop' };
 

@@ -39,6 +39,14 @@ export function mergeOrder<L extends ArrayLike<number>>(
   keyOf: (list: L, at: number) => number,
   visit: (listIndex: number, list: L, at: number) => void,
 ): void {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length === 1) {
+    // One list: no keys to compare.
+    const only = nonEmpty[0]!;
+    const index = lists.indexOf(only);
+    for (let at = 0; at < only.length; at += stride) visit(index, only, at);
+    return;
+  }
   const heads = lists.map(() => 0);
   for (;;) {
     let best = -1;
@@ -59,6 +67,32 @@ export function mergeOrder<L extends ArrayLike<number>>(
   }
 }
 
+/**
+ * The head of the list, among `lists`, whose record at `heads[p]` has the smallest key
+ * list[at + offset] * 256 + list[at + offset + 1] (ties: the lower list), or -1 when every list is
+ * used up: an N-way merge on (id, action index) pairs without a callback per record, for the hot
+ * merges of the dedup and numbering steps.
+ */
+export function smallestHead(
+  lists: readonly Uint32Array[],
+  heads: Int32Array,
+  offset: number,
+): number {
+  let best = -1;
+  let bestKey = Infinity;
+  for (let p = 0; p < lists.length; p++) {
+    const list = lists[p]!;
+    const at = heads[p]!;
+    if (at >= list.length) continue;
+    const k = list[at + offset]! * 256 + list[at + offset + 1]!;
+    if (k < bestKey) {
+      bestKey = k;
+      best = p;
+    }
+  }
+  return best;
+}
+
 /** Unsigned 32-bit numbers pushed one by one into a Uint32Array that grows by doubling. */
 export class U32Buffer {
   private buf = new Uint32Array(256);
@@ -66,6 +100,13 @@ export class U32Buffer {
 
   get length(): number {
     return this.len;
+  }
+
+  push2(a: number, b: number): void {
+    if (this.len + 2 > this.buf.length) this.grow();
+    this.buf[this.len] = a;
+    this.buf[this.len + 1] = b;
+    this.len += 2;
   }
 
   push4(a: number, b: number, c: number, d: number): void {

@@ -43,10 +43,14 @@ function beat(): void {
   Atomics.add(control, heartbeat, 1);
 }
 
-function report(r: Report, transfer: ArrayBuffer[] = []): void {
+/**
+ * Posts a report to the coordinator. `wake`: false when another report follows shortly, which
+ * will wake it (a wake-up costs tens of microseconds, and a run can have thousands of levels).
+ */
+function report(r: Report, transfer: ArrayBuffer[] = [], wake = true): void {
   port.postMessage(r, transfer);
   Atomics.add(control, CONTROL.done, 1);
-  Atomics.notify(control, CONTROL.done);
+  if (wake) Atomics.notify(control, CONTROL.done);
 }
 
 function message(e: unknown): string {
@@ -146,13 +150,20 @@ function start(model: Model<unknown, unknown>): void {
       },
     );
     expander.setFrontier(states, ids);
-    report({
-      type: 'kept',
-      findings: [...found.values()],
-      sometimes: [...reached],
-      ...(failure === undefined ? {} : { failure }),
-      heapBytes: getHeapStatistics().used_heap_size,
-    });
+    // Nothing found here is worth expanding on for: tell the others at once.
+    if (failure !== undefined || (cmd.stopOnViolation && found.size > 0))
+      Atomics.store(control, CONTROL.stop, 1);
+    report(
+      {
+        type: 'kept',
+        findings: [...found.values()],
+        sometimes: [...reached],
+        ...(failure === undefined ? {} : { failure }),
+        heapBytes: getHeapStatistics().used_heap_size,
+      },
+      [],
+      cmd.mode === 'none',
+    );
   }
 
   /** Sends each owner its candidates, waits for everyone's, and keeps the first of each state. */
