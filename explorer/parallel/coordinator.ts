@@ -9,7 +9,6 @@
 import type { ExploreOptions } from '../bfs.ts';
 import { Encoder } from '../encoder.ts';
 import { Findings, assembleResult } from '../findings.ts';
-import { fingerprint } from '../fingerprint.ts';
 import type { Model } from '../model.ts';
 import type { ExploreResult, Progress, Truncation } from '../result.ts';
 import { StateLog } from '../stateLog.ts';
@@ -18,7 +17,9 @@ import type { ModelDescriptor } from './descriptor.ts';
 import { Pool, SILENCE_MS, TICK_MS } from './pool.ts';
 import type { Command, LevelMode, Report } from './protocol.ts';
 import { balance } from './balance.ts';
-import { U32Buffer, WordBuffer, smallestHead } from './words.ts';
+import { numberLevel } from './numbering.ts';
+import { SoloLevels } from './solo.ts';
+import { U32Buffer, WordBuffer } from './words.ts';
 
 export interface WorkerOptions {
   readonly count: number;
@@ -30,7 +31,15 @@ export interface WorkerOptions {
    * rather than wait forever.
    */
   readonly silenceMs?: number;
+  /**
+   * Levels are explored on the calling thread alone until one has this many states (default
+   * SOLO_BELOW; 0: on the workers from the initial states on). See solo.ts.
+   */
+  readonly soloBelow?: number;
 }
+
+/** A level smaller than this is not worth the workers' synchronisation (see solo.ts). */
+export const SOLO_BELOW = 4096;
 
 export function exploreParallel<S, A>(
   model: Model<S, A>,
@@ -50,6 +59,8 @@ export function exploreParallel<S, A>(
   const stopOnViolation = options.stopOnViolation === true;
   const symmetry = options.symmetry !== false && model.encodeCanonical !== undefined;
   const n = workers.count;
+  const soloBelow = workers.soloBelow ?? SOLO_BELOW;
+  const silenceMs = workers.silenceMs ?? SILENCE_MS;
 
   const log = new StateLog();
   const findings = new Findings(model);
@@ -63,12 +74,13 @@ export function exploreParallel<S, A>(
   let levelSize = 0;
   let lastTick = -Infinity;
 
-  const storedBytes = (): number => log.bytes + ownerBytes.reduce((a, b) => a + b, 0);
+  const storedBytes = (): number =>
+    log.bytes + ownerBytes.reduce((a, b) => a + b, 0) + (solo?.visited.bytes ?? 0);
   const progress = (): Progress => ({
     distinctStates: log.size,
-    transitions,
+    transitions: transitions + (solo?.transitions ?? 0),
     depth,
-    frontier: Math.max(0, levelSize - pool.expanded()),
+    frontier: Math.max(0, levelSize - (pool?.expanded() ?? 0)),
     elapsedMs: clock() - started,
     storedBytes: storedBytes(),
   });
@@ -78,11 +90,15 @@ export function exploreParallel<S, A>(
     if (storedBytes() + heap > maxMemory) return 'memory';
     return undefined;
   };
+  const checkLimits = (): void => {
+    const why = limitHit();
+    if (why !== undefined) findings.truncate(why);
+  };
   const tick = (): void => {
     const why = limitHit();
     if (why !== undefined) {
       findings.truncate(why);
-      pool.stop();
+      pool?.stop();
     }
     const now = clock();
     if (options.onProgress !== undefined && now - lastTick >= TICK_MS) {
@@ -91,87 +107,67 @@ export function exploreParallel<S, A>(
     }
   };
 
-  const pool = new Pool(n, workers.descriptor, symmetry, tick, workers.silenceMs ?? SILENCE_MS);
+  let solo: SoloLevels<S, A> | undefined = new SoloLevels(
+    model,
+    symmetry,
+    log,
+    findings,
+    maxStates,
+    stopOnViolation,
+    checkLimits,
+  );
+  // Started only when a level is worth it: a run whose levels all stay small never pays for them.
+  let pool: Pool | undefined;
+  const startPool = (): Pool => {
+    const created = new Pool(n, workers.descriptor, symmetry, tick, silenceMs);
+    pool = created;
+    for (const r of created.collect('ready')) tables.push(r.table);
+    return created;
+  };
   try {
-    for (const r of pool.collect('ready')) tables.push(r.table);
-
-    // Initial states: numbered here, held round-robin, their fingerprints inserted by the owners.
-    const enc = new Encoder();
-    const fp = new Uint32Array(2);
-    const seen = new Set<string>();
-    const held = Array.from({ length: n }, () => ({
-      ids: [] as number[],
-      words: new WordBuffer(),
-      offsets: [0],
-    }));
-    const owned = Array.from({ length: n }, () => [] as number[]);
-    try {
-      for (const [index, state] of model.init().entries()) {
-        generated++;
-        enc.reset();
-        if (symmetry) model.encodeCanonical!(state, enc);
-        else model.encode(state, enc);
-        fingerprint(enc.buffer, fp, enc.length);
-        const k = `${fp[0]}:${fp[1]}`;
-        if (seen.has(k)) continue;
-        if (log.size >= maxStates) {
-          findings.truncate('states');
-          break;
-        }
-        seen.add(k);
-        owned[fp[1]! % n]!.push(fp[0]!, fp[1]!);
-        const holder = held[log.size % n]!;
-        holder.ids.push(log.pushInitial(index));
-        enc.reset();
-        model.encode(state, enc);
-        holder.words.append(enc.buffer, enc.length);
-        holder.offsets.push(holder.words.length);
-      }
-    } catch (e) {
-      findings.fail(e, -1);
-    }
+    solo.init();
     levelSize = log.size;
-    const inserted = pool.round(
-      'inserted',
-      owned.map((f) => ({ type: 'insert', fingerprints: Uint32Array.from(f) })),
-    );
-    inserted.forEach((r, o) => {
-      tables[o] = r.table;
-      ownerBytes[o] = r.storedBytes;
-    });
-
-    // Per level: the workers keep the new states (checking them), then expand them (or not).
     let firstId = 0;
-    let commands: Command[] = held.map((b) => ({
-      type: 'level',
-      wins: new Uint32Array(0),
-      give: new Array<number>(n).fill(0),
-      take: new Array<number>(n).fill(0),
-      held: {
-        ids: Uint32Array.from(b.ids),
-        offsets: Uint32Array.from(b.offsets),
-        words: b.words.words(),
-      },
-      tables,
-      mode: 'none',
-      stopOnViolation,
-    }));
+    let commands: Command[] = [];
     while (levelSize > 0 && findings.failure === undefined) {
       options.onProgress?.(progress());
-      const why = limitHit();
-      if (why !== undefined) findings.truncate(why);
+      checkLimits();
+      if (solo !== undefined) {
+        if (findings.shouldStop(stopOnViolation)) break;
+        if (levelSize < soloBelow) {
+          if (depth >= maxDepth) {
+            if (solo.anySuccessorUnseen()) findings.truncate('depth');
+            break;
+          }
+          if (!solo.level(firstId, depth)) break;
+          firstId += levelSize;
+          levelSize = solo.frontier.length;
+          if (levelSize > 0) deepest = ++depth;
+          continue;
+        }
+        const handed = handOver(startPool(), model, solo, firstId);
+        handed.inserted.forEach((r, o) => {
+          tables[o] = r.table;
+          ownerBytes[o] = r.storedBytes;
+        });
+        commands = handed.commands;
+        transitions += solo.transitions;
+        generated += solo.generated;
+        solo = undefined;
+      }
+      const active = pool ?? startPool(); // started by the hand-over
       const mode: LevelMode = findings.shouldStop(stopOnViolation)
         ? 'none'
         : depth >= maxDepth
           ? 'probe'
           : 'expand';
-      pool.resetExpanded();
-      pool.send(commands.map((c) => ({ ...c, tables, mode, stopOnViolation }) as Command));
+      active.resetExpanded();
+      active.send(commands.map((c) => ({ ...c, tables, mode, stopOnViolation }) as Command));
       // A worker that finds a reason to stop among its kept states stops the others itself.
-      pool.await(mode === 'none' ? 1 : 2, mode === 'none' ? 'kept' : 'level');
-      kept(pool.read('kept'), depth);
+      active.await(mode === 'none' ? 1 : 2, mode === 'none' ? 'kept' : 'level');
+      kept(active.read('kept'), depth);
       if (mode === 'none' || findings.shouldStop(stopOnViolation)) break;
-      const level = pool.read('level');
+      const level = active.read('level');
       if (mode === 'probe') {
         if (level.some((r) => r.unseen)) findings.truncate('depth');
         break;
@@ -197,33 +193,20 @@ export function exploreParallel<S, A>(
         ownerBytes[o] = r.storedBytes;
       });
 
-      // Number the new states in (parent, action) order, as one thread would.
-      const wins = Array.from({ length: n }, () => new U32Buffer());
-      let parent = firstId;
       const levelEnd = firstId + levelSize;
-      const lists = level.map((r) => r.winners);
-      const heads = new Int32Array(n);
-      for (;;) {
-        const o = smallestHead(lists, heads, 0);
-        if (o < 0) break;
-        const list = lists[o]!;
-        const at = heads[o]!;
-        heads[o] = at + 4;
-        const p = list[at]!;
-        while (parent <= p) log.beginExpansion(parent++);
-        if (log.size >= maxStates) {
-          findings.truncate('states');
-          break;
-        }
-        wins[list[at + 2]!]!.push2(list[at + 3]!, log.pushChild(list[at + 1]!));
-      }
-      while (parent < levelEnd) log.beginExpansion(parent++);
+      const { wins, cut } = numberLevel(
+        log,
+        level.map((r) => r.winners),
+        firstId,
+        levelEnd,
+        maxStates,
+      );
+      if (cut) findings.truncate('states');
       const newStates = log.size - levelEnd;
       firstId = levelEnd;
       levelSize = newStates;
       if (newStates === 0) break;
-      depth++;
-      deepest = depth;
+      deepest = ++depth;
       const moves = balance(wins.map((w) => w.length / 2));
       commands = wins.map((w, p) => ({
         type: 'level',
@@ -236,8 +219,12 @@ export function exploreParallel<S, A>(
       }));
     }
     findings.finishedWithFrontier(levelSize > 0, stopOnViolation);
+    if (solo !== undefined) {
+      transitions += solo.transitions;
+      generated += solo.generated;
+    }
   } finally {
-    pool.close();
+    pool?.close();
   }
 
   return assembleResult(model, findings, log, {
@@ -252,7 +239,6 @@ export function exploreParallel<S, A>(
     workers: n,
   });
 
-  /**
   /** Records what the workers found on the states they kept (at depth `at`). */
   function kept(reports: readonly Extract<Report, { type: 'kept' }>[], at: number): void {
     reports.forEach((r, o) => {
@@ -273,6 +259,59 @@ export function exploreParallel<S, A>(
       }
     }
   }
+}
+
+/**
+ * Hands the explored levels to the workers: the fingerprints seen so far to their owners, and the
+ * frontier (encoded) to the workers round-robin; returns their commands for the frontier.
+ */
+function handOver<S, A>(
+  pool: Pool,
+  model: Model<S, A>,
+  solo: SoloLevels<S, A>,
+  firstId: number,
+): { commands: Command[]; inserted: Extract<Report, { type: 'inserted' }>[] } {
+  const n = pool.count;
+  const owned = Array.from({ length: n }, () => new U32Buffer());
+  const slots = solo.visited.slots;
+  for (let i = 0; i < slots.length; i += 2) {
+    const lo = slots[i]!;
+    const hi = slots[i + 1]!;
+    if (lo !== 0 || hi !== 0) owned[hi % n]!.push2(lo, hi);
+  }
+  const inserted = pool.round(
+    'inserted',
+    owned.map((f) => ({ type: 'insert', fingerprints: f.values() })),
+  );
+  const held = Array.from({ length: n }, () => ({
+    ids: [] as number[],
+    words: new WordBuffer(),
+    offsets: [0],
+  }));
+  const enc = new Encoder();
+  solo.frontier.forEach((state, k) => {
+    const b = held[k % n]!;
+    b.ids.push(firstId + k);
+    enc.reset();
+    model.encode(state, enc);
+    b.words.append(enc.buffer, enc.length);
+    b.offsets.push(b.words.length);
+  });
+  const commands = held.map((b): Command => ({
+    type: 'level',
+    wins: new Uint32Array(0),
+    give: new Array<number>(n).fill(0),
+    take: new Array<number>(n).fill(0),
+    held: {
+      ids: Uint32Array.from(b.ids),
+      offsets: Uint32Array.from(b.offsets),
+      words: b.words.words(),
+    },
+    tables: [],
+    mode: 'none',
+    stopOnViolation: false,
+  }));
+  return { commands, inserted };
 }
 
 /** The state with id `id`, rebuilt by re-executing its path. */
