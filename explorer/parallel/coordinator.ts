@@ -9,15 +9,17 @@
 import type { ExploreOptions } from '../bfs.ts';
 import { Encoder } from '../encoder.ts';
 import { Findings, assembleResult } from '../findings.ts';
-import { fingerprint } from '../fingerprint.ts';
 import type { Model } from '../model.ts';
 import type { ExploreResult, Progress, Truncation } from '../result.ts';
 import { StateLog } from '../stateLog.ts';
 import { replayPath } from '../trace.ts';
 import type { ModelDescriptor } from './descriptor.ts';
 import { Pool, SILENCE_MS, TICK_MS } from './pool.ts';
-import type { StateBatch } from './protocol.ts';
-import { WordBuffer, mergeOrder } from './words.ts';
+import type { Command, LevelMode, Report } from './protocol.ts';
+import { balance } from './balance.ts';
+import { numberLevel } from './numbering.ts';
+import { SoloLevels } from './solo.ts';
+import { U32Buffer, WordBuffer } from './words.ts';
 
 export interface WorkerOptions {
   readonly count: number;
@@ -29,7 +31,15 @@ export interface WorkerOptions {
    * rather than wait forever.
    */
   readonly silenceMs?: number;
+  /**
+   * Levels are explored on the calling thread alone until one has this many states (default
+   * SOLO_BELOW; 0: on the workers from the initial states on). See solo.ts.
+   */
+  readonly soloBelow?: number;
 }
+
+/** A level smaller than this is not worth the workers' synchronisation (see solo.ts). */
+export const SOLO_BELOW = 4096;
 
 export function exploreParallel<S, A>(
   model: Model<S, A>,
@@ -49,6 +59,8 @@ export function exploreParallel<S, A>(
   const stopOnViolation = options.stopOnViolation === true;
   const symmetry = options.symmetry !== false && model.encodeCanonical !== undefined;
   const n = workers.count;
+  const soloBelow = workers.soloBelow ?? SOLO_BELOW;
+  const silenceMs = workers.silenceMs ?? SILENCE_MS;
 
   const log = new StateLog();
   const findings = new Findings(model);
@@ -62,12 +74,13 @@ export function exploreParallel<S, A>(
   let levelSize = 0;
   let lastTick = -Infinity;
 
-  const storedBytes = (): number => log.bytes + ownerBytes.reduce((a, b) => a + b, 0);
+  const storedBytes = (): number =>
+    log.bytes + ownerBytes.reduce((a, b) => a + b, 0) + (solo?.visited.bytes ?? 0);
   const progress = (): Progress => ({
     distinctStates: log.size,
-    transitions,
+    transitions: transitions + (solo?.transitions ?? 0),
     depth,
-    frontier: Math.max(0, levelSize - pool.expanded()),
+    frontier: Math.max(0, levelSize - (pool?.expanded() ?? 0)),
     elapsedMs: clock() - started,
     storedBytes: storedBytes(),
   });
@@ -77,11 +90,15 @@ export function exploreParallel<S, A>(
     if (storedBytes() + heap > maxMemory) return 'memory';
     return undefined;
   };
+  const checkLimits = (): void => {
+    const why = limitHit();
+    if (why !== undefined) findings.truncate(why);
+  };
   const tick = (): void => {
     const why = limitHit();
     if (why !== undefined) {
       findings.truncate(why);
-      pool.stop();
+      pool?.stop();
     }
     const now = clock();
     if (options.onProgress !== undefined && now - lastTick >= TICK_MS) {
@@ -90,77 +107,72 @@ export function exploreParallel<S, A>(
     }
   };
 
-  const pool = new Pool(n, workers.descriptor, symmetry, tick, workers.silenceMs ?? SILENCE_MS);
+  let solo: SoloLevels<S, A> | undefined = new SoloLevels(
+    model,
+    symmetry,
+    log,
+    findings,
+    maxStates,
+    stopOnViolation,
+    checkLimits,
+  );
+  // Started only when a level is worth it: a run whose levels all stay small never pays for them.
+  let pool: Pool | undefined;
+  const startPool = (): Pool => {
+    const created = new Pool(n, workers.descriptor, symmetry, tick, silenceMs);
+    pool = created;
+    for (const r of created.collect('ready')) tables.push(r.table);
+    return created;
+  };
   try {
-    for (const r of pool.round('ready', undefined)) tables.push(r.table);
-
-    // Initial states: numbered here, handed to their owners.
-    const enc = new Encoder();
-    const fp = new Uint32Array(2);
-    const seen = new Set<string>();
-    const initial = Array.from({ length: n }, () => ({
-      ids: [] as number[],
-      words: new WordBuffer(),
-      offsets: [0],
-    }));
-    try {
-      for (const [index, state] of model.init().entries()) {
-        generated++;
-        enc.reset();
-        if (symmetry) model.encodeCanonical!(state, enc);
-        else model.encode(state, enc);
-        fingerprint(enc.buffer, fp, enc.length);
-        const k = `${fp[0]}:${fp[1]}`;
-        if (seen.has(k)) continue;
-        if (log.size >= maxStates) {
-          findings.truncate('states');
-          break;
-        }
-        seen.add(k);
-        const owner = initial[fp[1]! % n]!;
-        owner.ids.push(log.pushInitial(index));
-        enc.reset();
-        model.encode(state, enc);
-        owner.words.append(enc.buffer, enc.length);
-        owner.offsets.push(owner.words.length);
-      }
-    } catch (e) {
-      findings.fail(e, -1);
-    }
+    solo.init();
     levelSize = log.size;
-    if (findings.failure === undefined) {
-      const batches = initial.map((b): StateBatch => ({
-        ids: Uint32Array.from(b.ids),
-        offsets: Uint32Array.from(b.offsets),
-        words: b.words.words(),
-      }));
-      receive(
-        batches.map((b) => [b]),
-        0,
-        true,
-      );
-    }
-
     let firstId = 0;
-    while (levelSize > 0 && !findings.shouldStop(stopOnViolation)) {
+    let commands: Command[] = [];
+    while (levelSize > 0 && findings.failure === undefined) {
       options.onProgress?.(progress());
-      const why = limitHit();
-      if (why !== undefined) {
-        findings.truncate(why);
+      checkLimits();
+      if (solo !== undefined) {
+        if (findings.shouldStop(stopOnViolation)) break;
+        if (levelSize < soloBelow) {
+          if (depth >= maxDepth) {
+            if (solo.anySuccessorUnseen()) findings.truncate('depth');
+            break;
+          }
+          if (!solo.level(firstId, depth)) break;
+          firstId += levelSize;
+          levelSize = solo.frontier.length;
+          if (levelSize > 0) deepest = ++depth;
+          continue;
+        }
+        const handed = handOver(startPool(), model, solo, firstId);
+        handed.inserted.forEach((r, o) => {
+          tables[o] = r.table;
+          ownerBytes[o] = r.storedBytes;
+        });
+        commands = handed.commands;
+        transitions += solo.transitions;
+        generated += solo.generated;
+        solo = undefined;
+      }
+      const active = pool ?? startPool(); // started by the hand-over
+      const mode: LevelMode = findings.shouldStop(stopOnViolation)
+        ? 'none'
+        : depth >= maxDepth
+          ? 'probe'
+          : 'expand';
+      active.resetExpanded();
+      active.send(commands.map((c) => ({ ...c, tables, mode, stopOnViolation }) as Command));
+      // A worker that finds a reason to stop among its kept states stops the others itself.
+      active.await(mode === 'none' ? 1 : 2, mode === 'none' ? 'kept' : 'level');
+      kept(active.read('kept'), depth);
+      if (mode === 'none' || findings.shouldStop(stopOnViolation)) break;
+      const level = active.read('level');
+      if (mode === 'probe') {
+        if (level.some((r) => r.unseen)) findings.truncate('depth');
         break;
       }
-      const probe = depth >= maxDepth;
-      pool.resetExpanded();
-      const expanded = pool.round(
-        'expanded',
-        tables.map(() => ({ type: 'expand', tables, probe })),
-      );
-      if (probe) {
-        if (expanded.some((r) => r.unseen)) findings.truncate('depth');
-        break;
-      }
-      if (expanded.some((r) => r.stopped)) break; // a limit: findings.truncatedBy says which
-      const failed = expanded.flatMap((r) => (r.failure === undefined ? [] : [r.failure]));
+      const failed = level.flatMap((r) => (r.failure === undefined ? [] : [r.failure]));
       if (failed.length > 0) {
         const f = failed.reduce((a, b) =>
           b.id < a.id || (b.id === a.id && b.actionIndex < a.actionIndex) ? b : a,
@@ -170,71 +182,49 @@ export function exploreParallel<S, A>(
         findings.fail(new Error(f.message), f.id, action);
         break;
       }
-      for (const r of expanded) {
+      if (level.some((r) => r.stopped)) break; // a limit: findings.truncatedBy says which
+      level.forEach((r, o) => {
         transitions += r.transitions;
         generated += r.transitions;
         for (const t of r.terminal)
           findings.record(t.invariant, { message: t.message, id: t.id, depth });
-      }
-      expanded.forEach((r, w) => (workerHeap[w] = r.heapBytes));
-
-      // Each owner keeps the first of each new state among the candidates sent to it.
-      const deduped = pool.round(
-        'deduped',
-        tables.map((_, o) => ({
-          type: 'dedup',
-          candidates: expanded.map((r) => r.candidates[o]!),
-        })),
-        (o) => expanded.map((r) => r.candidates[o]!.buffer as ArrayBuffer),
-      );
-      deduped.forEach((r, o) => {
+        workerHeap[o] = r.heapBytes;
         if (r.table !== undefined) tables[o] = r.table;
         ownerBytes[o] = r.storedBytes;
       });
 
-      // Number the new states in (parent, action) order, as one thread would.
-      const wins = Array.from({ length: n }, () => Array.from({ length: n }, () => [] as number[]));
-      let parent = firstId;
       const levelEnd = firstId + levelSize;
-      let cut = false;
-      mergeOrder(
-        deduped.map((r) => r.winners),
-        4,
-        (list, at) => list[at]! * 256 + list[at + 1]!,
-        (owner, list, at) => {
-          if (cut) return;
-          const p = list[at]!;
-          while (parent <= p) log.beginExpansion(parent++);
-          if (log.size >= maxStates) {
-            findings.truncate('states');
-            cut = true;
-            return;
-          }
-          const id = log.pushChild(list[at + 1]!);
-          wins[list[at + 2]!]![owner]!.push(list[at + 3]!, id);
-        },
+      const { wins, cut } = numberLevel(
+        log,
+        level.map((r) => r.winners),
+        firstId,
+        levelEnd,
+        maxStates,
       );
-      while (parent < levelEnd) log.beginExpansion(parent++);
+      if (cut) findings.truncate('states');
       const newStates = log.size - levelEnd;
-
-      const shipped = pool.round(
-        'shipped',
-        wins.map((perOwner) => ({ type: 'ship', wins: perOwner.map((w) => Uint32Array.from(w)) })),
-      );
       firstId = levelEnd;
       levelSize = newStates;
       if (newStates === 0) break;
-      depth++;
-      deepest = depth;
-      receive(
-        tables.map((_, o) => shipped.map((r) => r.batches[o]!)),
-        depth,
-        false,
-      );
+      deepest = ++depth;
+      const moves = balance(wins.map((w) => w.length / 2));
+      commands = wins.map((w, p) => ({
+        type: 'level',
+        wins: w.values(),
+        give: moves[p]!,
+        take: moves.map((m) => m[p]!),
+        tables,
+        mode: 'none',
+        stopOnViolation,
+      }));
     }
     findings.finishedWithFrontier(levelSize > 0, stopOnViolation);
+    if (solo !== undefined) {
+      transitions += solo.transitions;
+      generated += solo.generated;
+    }
   } finally {
-    pool.close();
+    pool?.close();
   }
 
   return assembleResult(model, findings, log, {
@@ -249,25 +239,15 @@ export function exploreParallel<S, A>(
     workers: n,
   });
 
-  /** Hands each owner its new states (per producer), and records what it found on them. */
-  function receive(batches: StateBatch[][], at: number, initialStates: boolean): void {
-    const received = pool.round(
-      'received',
-      batches.map((b) => ({ type: 'receive', batches: b, initial: initialStates })),
-      (o) =>
-        batches[o]!.flatMap(
-          (b) => [b.ids.buffer, b.offsets.buffer, b.words.buffer] as ArrayBuffer[],
-        ),
-    );
-    received.forEach((r, o) => {
-      if (r.table !== undefined) tables[o] = r.table;
-      ownerBytes[o] = r.storedBytes;
+  /** Records what the workers found on the states they kept (at depth `at`). */
+  function kept(reports: readonly Extract<Report, { type: 'kept' }>[], at: number): void {
+    reports.forEach((r, o) => {
       workerHeap[o] = r.heapBytes;
       for (const f of r.findings)
         findings.record(f.invariant, { message: f.message, id: f.id, depth: at });
       for (const i of r.sometimes) findings.reached(i, at);
     });
-    const failed = received.flatMap((r) => (r.failure === undefined ? [] : [r.failure]));
+    const failed = reports.flatMap((r) => (r.failure === undefined ? [] : [r.failure]));
     if (failed.length > 0) {
       const f = failed.reduce((a, b) => (b.id < a.id ? b : a));
       const parentId = log.parentOf(f.id);
@@ -279,6 +259,59 @@ export function exploreParallel<S, A>(
       }
     }
   }
+}
+
+/**
+ * Hands the explored levels to the workers: the fingerprints seen so far to their owners, and the
+ * frontier (encoded) to the workers round-robin; returns their commands for the frontier.
+ */
+function handOver<S, A>(
+  pool: Pool,
+  model: Model<S, A>,
+  solo: SoloLevels<S, A>,
+  firstId: number,
+): { commands: Command[]; inserted: Extract<Report, { type: 'inserted' }>[] } {
+  const n = pool.count;
+  const owned = Array.from({ length: n }, () => new U32Buffer());
+  const slots = solo.visited.slots;
+  for (let i = 0; i < slots.length; i += 2) {
+    const lo = slots[i]!;
+    const hi = slots[i + 1]!;
+    if (lo !== 0 || hi !== 0) owned[hi % n]!.push2(lo, hi);
+  }
+  const inserted = pool.round(
+    'inserted',
+    owned.map((f) => ({ type: 'insert', fingerprints: f.values() })),
+  );
+  const held = Array.from({ length: n }, () => ({
+    ids: [] as number[],
+    words: new WordBuffer(),
+    offsets: [0],
+  }));
+  const enc = new Encoder();
+  solo.frontier.forEach((state, k) => {
+    const b = held[k % n]!;
+    b.ids.push(firstId + k);
+    enc.reset();
+    model.encode(state, enc);
+    b.words.append(enc.buffer, enc.length);
+    b.offsets.push(b.words.length);
+  });
+  const commands = held.map((b): Command => ({
+    type: 'level',
+    wins: new Uint32Array(0),
+    give: new Array<number>(n).fill(0),
+    take: new Array<number>(n).fill(0),
+    held: {
+      ids: Uint32Array.from(b.ids),
+      offsets: Uint32Array.from(b.offsets),
+      words: b.words.words(),
+    },
+    tables: [],
+    mode: 'none',
+    stopOnViolation: false,
+  }));
+  return { commands, inserted };
 }
 
 /** The state with id `id`, rebuilt by re-executing its path. */

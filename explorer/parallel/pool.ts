@@ -1,7 +1,9 @@
 /**
- * The worker threads of a parallel exploration, driven synchronously: `round` sends each worker a
- * command and sleeps on the shared control block (Atomics.wait) until every one has reported,
- * waking every tick to let the coordinator look at its limits and report progress.
+ * The worker threads of a parallel exploration, driven synchronously: `send` posts each worker a
+ * command (and wakes it: workers sleep on their mail slot, not on an event loop, which answers in
+ * microseconds rather than a fraction of a millisecond), and `collect` sleeps on the shared control
+ * block (Atomics.wait) until every worker has reported, waking every tick to let the coordinator
+ * look at its limits and report progress. Each pair of workers gets a channel of its own.
  */
 import {
   MessageChannel,
@@ -10,7 +12,14 @@ import {
   type MessagePort,
 } from 'node:worker_threads';
 import type { ModelDescriptor } from './descriptor.ts';
-import { CONTROL, controlSlots, heartbeatSlot, type Command, type Report } from './protocol.ts';
+import {
+  CONTROL,
+  controlSlots,
+  heartbeatSlot,
+  mailSlot,
+  type Command,
+  type Report,
+} from './protocol.ts';
 
 type Of<T extends Report['type']> = Extract<Report, { type: T }>;
 
@@ -19,10 +28,9 @@ export const TICK_MS = 200;
 export const SILENCE_MS = 60_000;
 const STEP: Record<Report['type'], string> = {
   ready: 'start-up',
-  expanded: 'expand',
-  deduped: 'dedup',
-  shipped: 'ship',
-  received: 'receive',
+  inserted: 'start-up',
+  kept: 'check',
+  level: 'expand',
   failed: 'failure',
 };
 
@@ -41,12 +49,23 @@ export class Pool {
   ) {
     const buffer = new SharedArrayBuffer(4 * controlSlots(count));
     this.control = new Int32Array(buffer);
+    const peers: (MessagePort | null)[][] = Array.from({ length: count }, () =>
+      new Array<MessagePort | null>(count).fill(null),
+    );
+    for (let a = 0; a < count; a++) {
+      for (let b = a + 1; b < count; b++) {
+        const { port1, port2 } = new MessageChannel();
+        peers[a]![b] = port1;
+        peers[b]![a] = port2;
+      }
+    }
     for (let index = 0; index < count; index++) {
       const { port1, port2 } = new MessageChannel();
       const setup = { index, workers: count, descriptor, symmetry, control: buffer };
+      const mine = peers[index]!;
       const thread = new Worker(new URL('./workerEntry.mjs', import.meta.url), {
-        workerData: { setup, port: port2 },
-        transferList: [port2],
+        workerData: { setup, port: port2, peers: mine },
+        transferList: [port2, ...mine.filter((p): p is MessagePort => p !== null)],
         execArgv: [],
       });
       thread.unref();
@@ -55,16 +74,37 @@ export class Pool {
     }
   }
 
+  /** Posts one command to each worker. */
+  send(commands: readonly Command[], transfer: (w: number) => ArrayBuffer[] = () => []): void {
+    commands.forEach((c, w) => {
+      this.ports[w]!.postMessage(c, transfer(w));
+      Atomics.add(this.control, mailSlot(this.count, w), 1);
+      Atomics.notify(this.control, mailSlot(this.count, w));
+    });
+  }
+
   /** Sends one command to each worker and returns their reports, in worker order. */
   round<T extends Report['type']>(
     type: T,
-    commands: readonly Command[] | undefined,
-    transfer: (w: number) => ArrayBuffer[] = () => [],
+    commands: readonly Command[],
+    transfer?: (w: number) => ArrayBuffer[],
   ): Of<T>[] {
-    if (commands !== undefined) {
-      commands.forEach((c, w) => this.ports[w]!.postMessage(c, transfer(w)));
-    }
-    this.done += this.count;
+    this.send(commands, transfer);
+    return this.collect(type);
+  }
+
+  /** Waits for the next report of every worker (of type `type`), in worker order. */
+  collect<T extends Report['type']>(type: T): Of<T>[] {
+    this.await(1, type);
+    return this.read(type);
+  }
+
+  /**
+   * Waits until every worker has posted `reports` more reports (read them with `read`); `step`
+   * names what they are doing, should one stop responding.
+   */
+  await(reports: number, step: Report['type']): void {
+    this.done += reports * this.count;
     const beats = this.threads.map((_, w) =>
       Atomics.load(this.control, heartbeatSlot(this.count, w)),
     );
@@ -82,10 +122,14 @@ export class Pool {
         silentTicks = 0;
       } else if (++silentTicks * TICK_MS > this.silenceMs) {
         throw new Error(
-          `a worker thread stopped responding during the ${STEP[type]} step (out of memory?)`,
+          `a worker thread stopped responding during the ${STEP[step]} step (out of memory?)`,
         );
       }
     }
+  }
+
+  /** The next report of every worker, which must be of type `type` (see `await`). */
+  read<T extends Report['type']>(type: T): Of<T>[] {
     return this.ports.map((port, w) => {
       let received = receiveMessageOnPort(port);
       // The report is posted before the counter moves; wait for it should it lag behind.
@@ -116,10 +160,8 @@ export class Pool {
   }
 
   close(): void {
-    for (const port of this.ports) {
-      port.postMessage({ type: 'stop' } satisfies Command);
-      port.close();
-    }
+    this.send(this.ports.map(() => ({ type: 'stop' }) satisfies Command));
+    for (const port of this.ports) port.close();
     for (const thread of this.threads) void thread.terminate();
   }
 }

@@ -1,4 +1,6 @@
-/** Small helpers for the parallel explorer: a growable word buffer and an N-way ordered merge. */
+/**
+ * Small helpers for the parallel explorer: growable word buffers and an N-way ordered merge.
+ */
 
 /** Words appended in runs, kept in one Int32Array that grows by doubling. */
 export class WordBuffer {
@@ -37,6 +39,14 @@ export function mergeOrder<L extends ArrayLike<number>>(
   keyOf: (list: L, at: number) => number,
   visit: (listIndex: number, list: L, at: number) => void,
 ): void {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length === 1) {
+    // One list: no keys to compare.
+    const only = nonEmpty[0]!;
+    const index = lists.indexOf(only);
+    for (let at = 0; at < only.length; at += stride) visit(index, only, at);
+    return;
+  }
   const heads = lists.map(() => 0);
   for (;;) {
     let best = -1;
@@ -54,5 +64,82 @@ export function mergeOrder<L extends ArrayLike<number>>(
     const list = lists[best]!;
     visit(best, list, heads[best]!);
     heads[best]! += stride;
+  }
+}
+
+/**
+ * The head of the list, among `lists`, whose record at `heads[p]` has the smallest key
+ * list[at + offset] * 256 + list[at + offset + 1] (ties: the lower list), or -1 when every list is
+ * used up: an N-way merge on (id, action index) pairs without a callback per record, for the hot
+ * merges of the dedup and numbering steps.
+ */
+export function smallestHead(
+  lists: readonly Uint32Array[],
+  heads: Int32Array,
+  offset: number,
+): number {
+  let best = -1;
+  let bestKey = Infinity;
+  for (let p = 0; p < lists.length; p++) {
+    const list = lists[p]!;
+    const at = heads[p]!;
+    if (at >= list.length) continue;
+    const k = list[at + offset]! * 256 + list[at + offset + 1]!;
+    if (k < bestKey) {
+      bestKey = k;
+      best = p;
+    }
+  }
+  return best;
+}
+
+/** Unsigned 32-bit numbers pushed one by one into a Uint32Array that grows by doubling. */
+export class U32Buffer {
+  private buf = new Uint32Array(256);
+  private len = 0;
+
+  get length(): number {
+    return this.len;
+  }
+
+  push2(a: number, b: number): void {
+    if (this.len + 2 > this.buf.length) this.grow();
+    this.buf[this.len] = a;
+    this.buf[this.len + 1] = b;
+    this.len += 2;
+  }
+
+  push4(a: number, b: number, c: number, d: number): void {
+    if (this.len + 4 > this.buf.length) this.grow();
+    const buf = this.buf;
+    const n = this.len;
+    buf[n] = a;
+    buf[n + 1] = b;
+    buf[n + 2] = c;
+    buf[n + 3] = d;
+    this.len = n + 4;
+  }
+
+  push5(a: number, b: number, c: number, d: number, e: number): void {
+    if (this.len + 5 > this.buf.length) this.grow();
+    const buf = this.buf;
+    const n = this.len;
+    buf[n] = a;
+    buf[n + 1] = b;
+    buf[n + 2] = c;
+    buf[n + 3] = d;
+    buf[n + 4] = e;
+    this.len = n + 5;
+  }
+
+  private grow(): void {
+    const grown = new Uint32Array(this.buf.length * 2);
+    grown.set(this.buf);
+    this.buf = grown;
+  }
+
+  /** The numbers pushed, in an array of their own. */
+  values(): Uint32Array {
+    return this.buf.slice(0, this.len);
   }
 }

@@ -1,20 +1,23 @@
 /**
- * One worker thread of a parallel exploration (see protocol.ts for the steps of a level). It owns
- * the fingerprints whose high half is its index modulo the number of workers, and the frontier
- * states among them; it rebuilds the model from the descriptor it is given.
+ * One worker thread of a parallel exploration (protocol.ts describes a level). It keeps the states
+ * it generates, owns the fingerprints whose high half is its index modulo the number of workers,
+ * and rebuilds the model from the descriptor it is given. It runs a plain loop that sleeps on its
+ * mail slot (mailbox.ts) instead of an event loop.
  */
 import { getHeapStatistics } from 'node:v8';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { match } from 'ts-pattern';
 import { Encoder } from '../encoder.ts';
-import { fingerprint } from '../fingerprint.ts';
 import type { Model } from '../model.ts';
-import { FingerprintSet, FingerprintView } from '../visitedSet.ts';
+import { FingerprintSet } from '../visitedSet.ts';
 import { loadModel } from './descriptor.ts';
+import { Expander } from './expander.ts';
+import { Mailbox, breakRun, post } from './mailbox.ts';
 import {
   CONTROL,
   heartbeatSlot,
   type Command,
+  type PeerMessage,
   type Report,
   type StateBatch,
   type WorkerFinding,
@@ -22,284 +25,232 @@ import {
 } from './protocol.ts';
 import { WordBuffer, mergeOrder } from './words.ts';
 
-const { setup, port } = workerData as { setup: WorkerSetup; port: MessagePort };
+const { setup, port, peers } = workerData as {
+  setup: WorkerSetup;
+  port: MessagePort;
+  peers: (MessagePort | null)[];
+};
 const control = new Int32Array(setup.control);
 const me = setup.index;
 const workers = setup.workers;
-
-let model: Model<unknown, unknown>;
+const mailbox = new Mailbox(control, workers, me);
 const table = new FingerprintSet(1024, true);
-/**
- * The candidates this worker has produced in the current expand step: a later candidate with the
- * same fingerprint comes after it in (parent, action) order, so it can never be the first one
- * found, and is dropped here rather than held and sent.
- */
-const produced = new FingerprintSet();
-/**
- * A direct-mapped cache of fingerprints found in some table during an expand step: they stay
- * seen, so a later successor with the same one needs no lookup in a table of many megabytes.
- */
-const OLD_BITS = 14;
-const OLD_MASK = (1 << OLD_BITS) - 1;
-const old = new Uint32Array(2 << OLD_BITS);
 const enc = new Encoder();
-const fp = new Uint32Array(2);
-let frontier: unknown[] = [];
-let frontierIds: number[] = [];
-/** Per owner: the successors sent to it as candidates in the last expand step. */
-let pending: unknown[][] = [];
-/** New states this worker both found and owns: kept as they are, not encoded and decoded. */
-let kept: unknown[] = [];
-
 const heartbeat = heartbeatSlot(workers, me);
+
 /** Tells the coordinator this worker is alive and working. */
 function beat(): void {
   Atomics.add(control, heartbeat, 1);
 }
 
-function report(r: Report, transfer: ArrayBuffer[] = []): void {
+/**
+ * Posts a report to the coordinator. `wake`: false when another report follows shortly, which
+ * will wake it (a wake-up costs tens of microseconds, and a run can have thousands of levels).
+ */
+function report(r: Report, transfer: ArrayBuffer[] = [], wake = true): void {
   port.postMessage(r, transfer);
   Atomics.add(control, CONTROL.done, 1);
-  Atomics.notify(control, CONTROL.done);
+  if (wake) Atomics.notify(control, CONTROL.done);
 }
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Writes the key of `state` (its encoding, or its symmetry class's) into enc. */
-function key(state: unknown): void {
-  enc.reset();
-  if (setup.symmetry && model.encodeCanonical !== undefined) model.encodeCanonical(state, enc);
-  else model.encode(state, enc);
+/** A run of states sorted by id: the worker's own new states, or states handed to it. */
+interface Run {
+  readonly ids: Uint32Array;
+  readonly state: (k: number) => unknown;
 }
 
-/** The first violation of each of `invariants` among `states`, in order (ids ascending). */
-function check(
-  invariants: Model<unknown, unknown>['invariants'],
-  state: unknown,
-  id: number,
-  found: Map<string, WorkerFinding>,
-): void {
-  for (const inv of invariants) {
-    if (found.has(inv.name)) continue;
-    const m = inv.check(state);
-    if (m !== undefined) found.set(inv.name, { invariant: inv.name, id, message: m });
-  }
+function batchRun(b: StateBatch, decode: (words: Int32Array) => unknown): Run {
+  return {
+    ids: b.ids,
+    state: (k) => decode(b.words.subarray(b.offsets[k]!, b.offsets[k + 1]!)),
+  };
 }
 
-function expand(tables: readonly Uint32Array[], probe: boolean): void {
-  const views = tables.map((t, o) => (o === me ? undefined : new FingerprintView(t)));
-  const candidates: number[][] = Array.from({ length: workers }, () => []);
-  pending = Array.from({ length: workers }, () => []);
-  const terminal = new Map<string, WorkerFinding>();
-  const terminalInvariants = model.invariants.filter((inv) => inv.when === 'terminal');
-  let transitions = 0;
-  let stopped = false;
-  let failure: { id: number; actionIndex: number; message: string } | undefined;
-  let anyUnseen = false;
-  produced.clear();
-  states: for (let k = 0; k < frontier.length; k++) {
-    if ((k & 63) === 0) {
-      if (Atomics.load(control, CONTROL.stop) !== 0) {
-        stopped = true;
-        break;
-      }
-      Atomics.store(control, CONTROL.expanded + me, k);
-      beat();
-    }
-    const state = frontier[k];
-    const id = frontierIds[k]!;
-    let actionIndex = -1;
-    try {
-      const actions = model.actions(state);
-      if (actions.length > 256) {
-        throw new RangeError(
-          `a state has more than 256 enabled actions (index ${actions.length - 1}); the explorer stores action indexes in one byte`,
-        );
-      }
-      if (actions.length === 0 && !probe) check(terminalInvariants, state, id, terminal);
-      for (let i = 0; i < actions.length; i++) {
-        actionIndex = i;
-        const successor = model.next(state, actions[i]);
-        transitions++;
-        key(successor);
-        fingerprint(enc.buffer, fp, enc.length);
-        const lo = fp[0]!;
-        const hi = fp[1]!;
-        const owner = hi % workers;
-        // Seen in an earlier level: first the small cache of fingerprints seen lately, then the
-        // owner's table (a cache miss in a table that another core writes).
-        const r = 2 * (lo & OLD_MASK);
-        if (old[r] === lo && old[r + 1] === hi) continue;
-        const seen = owner === me ? table.contains(lo, hi) : views[owner]!.contains(lo, hi);
-        if (seen) {
-          old[r] = lo;
-          old[r + 1] = hi;
-          continue;
-        }
-        if (probe) {
-          anyUnseen = true;
-          break states;
-        }
-        if (!produced.insert(lo, hi)) continue;
-        candidates[owner]!.push(lo, hi, id, i);
-        pending[owner]!.push(successor);
-      }
-    } catch (e) {
-      failure = { id, actionIndex, message: message(e) };
-      break;
-    }
-  }
-  const lists = candidates.map((c) => Uint32Array.from(c));
-  report(
-    {
-      type: 'expanded',
-      candidates: lists,
-      transitions: probe ? 0 : transitions,
-      terminal: [...terminal.values()],
-      ...(failure === undefined ? {} : { failure }),
-      stopped,
-      unseen: anyUnseen,
-      heapBytes: getHeapStatistics().used_heap_size,
-    },
-    lists.map((l) => l.buffer as ArrayBuffer),
-  );
-}
+function start(model: Model<unknown, unknown>): void {
+  const expander = new Expander(model, setup, table, control, beat);
+  const always = model.invariants.filter((inv) => inv.when === 'always');
+  const sometimes = model.sometimes ?? [];
+  const decode = model.decode!;
 
-function dedup(lists: readonly Uint32Array[]): void {
-  const before = table.slots;
-  const winners: number[] = [];
-  // In (parent id, action index) order across producers: the order one thread finds them in.
-  mergeOrder(
-    lists,
-    4,
-    (list, at) => list[at + 2]! * 256 + list[at + 3]!,
-    (p, list, at) => {
-      if ((at & 4095) === 0) beat();
-      if (table.insert(list[at]!, list[at + 1]!))
-        winners.push(list[at + 2]!, list[at + 3]!, p, at / 4);
-    },
-  );
-  const out = Uint32Array.from(winners);
-  report(
-    {
-      type: 'deduped',
-      winners: out,
-      ...(table.slots === before ? {} : { table: table.slots }),
-      storedBytes: table.bytes,
-    },
-    [out.buffer as ArrayBuffer],
-  );
-}
-
-function ship(wins: readonly Uint32Array[]): void {
-  kept = [];
-  const batches: StateBatch[] = wins.map((pairs, owner) => {
+  /** Encodes the wins [from, from + count) and hands them to worker `to`. */
+  function give(wins: Uint32Array, from: number, count: number, to: number): void {
     const buf = new WordBuffer();
-    const ids = new Uint32Array(pairs.length / 2);
-    const offsets = new Uint32Array(ids.length + 1);
-    for (let j = 0; j < ids.length; j++) {
-      if ((j & 255) === 0) beat();
-      ids[j] = pairs[2 * j + 1]!;
-      const state = pending[owner]![pairs[2 * j]!];
-      if (owner === me) {
-        kept.push(state); // its batch carries only the ids
-        continue;
-      }
+    const ids = new Uint32Array(count);
+    const offsets = new Uint32Array(count + 1);
+    for (let j = 0; j < count; j++) {
+      ids[j] = wins[2 * (from + j) + 1]!;
       enc.reset();
-      model.encode(state, enc);
+      model.encode(expander.pending[wins[2 * (from + j)]!], enc);
       buf.append(enc.buffer, enc.length);
       offsets[j + 1] = buf.length;
     }
-    return { ids, offsets, words: buf.words() };
-  });
-  pending = [];
-  report(
-    { type: 'shipped', batches },
-    batches.flatMap((b) => [b.ids.buffer, b.offsets.buffer, b.words.buffer] as ArrayBuffer[]),
-  );
-}
-
-function receive(batches: readonly StateBatch[], initial: boolean): void {
-  const before = table.slots;
-  const always = model.invariants.filter((inv) => inv.when === 'always');
-  const sometimes = model.sometimes ?? [];
-  const found = new Map<string, WorkerFinding>();
-  const reached = new Set<number>();
-  const states: unknown[] = [];
-  const ids: number[] = [];
-  let failure: { id: number; message: string } | undefined;
-  mergeOrder(
-    batches.map((b) => b.ids),
-    1,
-    (list, at) => list[at]!,
-    (p, list, at) => {
-      if (failure !== undefined) return;
-      if ((at & 255) === 0) beat();
-      const b = batches[p]!;
-      const id = list[at]!;
-      try {
-        const state =
-          p === me && !initial
-            ? kept[at]
-            : model.decode!(b.words.subarray(b.offsets[at]!, b.offsets[at + 1]!));
-        if (initial) {
-          key(state);
-          fingerprint(enc.buffer, fp, enc.length);
-          table.insert(fp[0]!, fp[1]!);
-        }
-        check(always, state, id, found);
-        for (let i = 0; i < sometimes.length; i++)
-          if (!reached.has(i) && sometimes[i]!.check(state)) reached.add(i);
-        states.push(state);
-        ids.push(id);
-      } catch (e) {
-        failure = { id, message: message(e) };
-      }
-    },
-  );
-  frontier = states;
-  frontierIds = ids;
-  kept = [];
-  report({
-    type: 'received',
-    findings: [...found.values()],
-    sometimes: [...reached],
-    frontier: states.length,
-    ...(failure === undefined ? {} : { failure }),
-    ...(table.slots === before ? {} : { table: table.slots }),
-    storedBytes: table.bytes,
-    heapBytes: getHeapStatistics().used_heap_size,
-  });
-}
-
-function handle(cmd: Command): void {
-  match(cmd)
-    .with({ type: 'expand' }, (c) => expand(c.tables, c.probe))
-    .with({ type: 'dedup' }, (c) => dedup(c.candidates))
-    .with({ type: 'ship' }, (c) => ship(c.wins))
-    .with({ type: 'receive' }, (c) => receive(c.batches, c.initial))
-    .with({ type: 'stop' }, () => port.close())
-    .exhaustive();
-}
-
-port.on('message', (cmd: Command) => {
-  try {
-    handle(cmd);
-  } catch (e) {
-    report({ type: 'failed', message: message(e) });
+    const batch: StateBatch = { ids, offsets, words: buf.words() };
+    post(control, workers, to, peers[to]!, { type: 'give', batch } satisfies PeerMessage, [
+      ids.buffer,
+      offsets.buffer,
+      batch.words.buffer as ArrayBuffer,
+    ]);
   }
-});
+
+  /** The new states of the last level become the frontier; their properties are checked. */
+  function keep(cmd: Extract<Command, { type: 'level' }>): void {
+    const wins = cmd.wins;
+    const given = cmd.give.reduce((a, b) => a + b, 0);
+    const kept = wins.length / 2 - given;
+    let at = kept;
+    cmd.give.forEach((count, to) => {
+      if (count === 0) return;
+      give(wins, at, count, to);
+      at += count;
+    });
+    const pending = expander.pending;
+    const ownIds = new Uint32Array(kept);
+    for (let k = 0; k < kept; k++) ownIds[k] = wins[2 * k + 1]!;
+    const runs: Run[] = [{ ids: ownIds, state: (k) => pending[wins[2 * k]!] }];
+    if (cmd.held !== undefined) runs.push(batchRun(cmd.held, decode));
+    cmd.take.forEach((count, from) => {
+      if (count === 0) return;
+      const m = mailbox.receive(peers[from]!, true) as PeerMessage | undefined;
+      if (m === undefined) return; // another worker broke the run
+      if (m.type !== 'give') throw new Error(`expected states from worker ${from}, got ${m.type}`);
+      runs.push(batchRun(m.batch, decode));
+    });
+
+    const found = new Map<string, WorkerFinding>();
+    const reached = new Set<number>();
+    const states: unknown[] = [];
+    const ids: number[] = [];
+    let failure: { id: number; message: string } | undefined;
+    mergeOrder(
+      runs.map((r) => r.ids),
+      1,
+      (list, k) => list[k]!,
+      (r, list, k) => {
+        if (failure !== undefined) return;
+        if ((k & 255) === 0) beat();
+        const id = list[k]!;
+        try {
+          const state = runs[r]!.state(k);
+          for (const inv of always) {
+            if (found.has(inv.name)) continue;
+            const m = inv.check(state);
+            if (m !== undefined) found.set(inv.name, { invariant: inv.name, id, message: m });
+          }
+          for (let i = 0; i < sometimes.length; i++)
+            if (!reached.has(i) && sometimes[i]!.check(state)) reached.add(i);
+          states.push(state);
+          ids.push(id);
+        } catch (e) {
+          failure = { id, message: message(e) };
+        }
+      },
+    );
+    expander.setFrontier(states, ids);
+    // Nothing found here is worth expanding on for: tell the others at once.
+    if (failure !== undefined || (cmd.stopOnViolation && found.size > 0))
+      Atomics.store(control, CONTROL.stop, 1);
+    report(
+      {
+        type: 'kept',
+        findings: [...found.values()],
+        sometimes: [...reached],
+        ...(failure === undefined ? {} : { failure }),
+        heapBytes: getHeapStatistics().used_heap_size,
+      },
+      [],
+      cmd.mode === 'none',
+    );
+  }
+
+  /** Sends each owner its candidates, waits for everyone's, and keeps the first of each state. */
+  function exchange(lists: Uint32Array[]): { winners: Uint32Array; stopped: boolean } {
+    for (let p = 0; p < workers; p++) {
+      if (p === me) continue;
+      const list = lists[p]!;
+      post(control, workers, p, peers[p]!, { type: 'candidates', list } satisfies PeerMessage, [
+        list.buffer as ArrayBuffer,
+      ]);
+    }
+    const incoming: Uint32Array[] = [];
+    for (let p = 0; p < workers; p++) {
+      if (p === me) {
+        incoming.push(lists[me]!);
+        continue;
+      }
+      const m = mailbox.receive(peers[p]!, true) as PeerMessage | undefined;
+      if (m === undefined) return { winners: new Uint32Array(0), stopped: true };
+      if (m.type !== 'candidates') throw new Error(`expected candidates from ${p}, got ${m.type}`);
+      incoming.push(m.list);
+    }
+    if (Atomics.load(control, CONTROL.stop) !== 0)
+      return { winners: new Uint32Array(0), stopped: true };
+    return { winners: expander.dedup(incoming), stopped: false };
+  }
+
+  function level(cmd: Extract<Command, { type: 'level' }>): void {
+    keep(cmd);
+    if (cmd.mode === 'none') return;
+    const before = table.slots;
+    const r = expander.expand(cmd.tables, cmd.mode === 'probe');
+    let winners: Uint32Array = new Uint32Array(0);
+    let stopped = r.stopped;
+    if (cmd.mode === 'expand') {
+      const x = exchange(r.candidates);
+      winners = x.winners;
+      stopped ||= x.stopped;
+    }
+    report(
+      {
+        type: 'level',
+        transitions: r.transitions,
+        terminal: r.terminal,
+        ...(r.failure === undefined ? {} : { failure: r.failure }),
+        stopped,
+        unseen: r.unseen,
+        winners,
+        ...(table.slots === before ? {} : { table: table.slots }),
+        storedBytes: table.bytes,
+        heapBytes: getHeapStatistics().used_heap_size,
+      },
+      [winners.buffer as ArrayBuffer],
+    );
+  }
+
+  function insert(fingerprints: Uint32Array): void {
+    for (let k = 0; k < fingerprints.length; k += 2)
+      table.insert(fingerprints[k]!, fingerprints[k + 1]!);
+    report({ type: 'inserted', table: table.slots, storedBytes: table.bytes });
+  }
+
+  report({ type: 'ready', table: table.slots });
+  for (;;) {
+    const cmd = mailbox.receive(port, false) as Command;
+    if (cmd.type === 'stop') break;
+    try {
+      match(cmd)
+        .with({ type: 'insert' }, (c) => insert(c.fingerprints))
+        .with({ type: 'level' }, (c) => level(c))
+        .exhaustive();
+    } catch (e) {
+      breakRun(control, workers);
+      report({ type: 'failed', message: message(e) });
+    }
+  }
+  port.close();
+  for (const p of peers) p?.close();
+}
 
 loadModel(setup.descriptor).then(
-  (m) => {
-    model = m;
+  (model) => {
     if (model.decode === undefined) {
       report({ type: 'failed', message: 'the model has no decode: it cannot run in workers' });
       return;
     }
-    report({ type: 'ready', table: table.slots });
+    start(model);
   },
   (e: unknown) => report({ type: 'failed', message: `cannot build the model: ${message(e)}` }),
 );

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   explore,
@@ -7,6 +8,7 @@ import {
   type ModelDescriptor,
 } from '../../explorer/index.ts';
 import { resolveTarget, targetDescriptor } from '../../check/resolve.ts';
+import { loadVariantFile, variantFileDescriptor } from '../../check/variantFile.ts';
 import { brokenGrid, fastGrid } from './toys/fastGrid.ts';
 import { graphModel, type Graph } from './toys/randomGraph.ts';
 
@@ -39,15 +41,20 @@ function outcome<S, A>(r: ExploreResult<S, A>) {
   return { ...r, stats: rest };
 }
 
-/** The model explored on one thread and on `count` workers: the results must be identical. */
+/**
+ * The model explored on one thread and on `count` workers: the results must be identical. The
+ * workers take over from the calling thread at the first level of `soloBelow` states (0: from the
+ * initial states on, so that these small models run on the workers).
+ */
 function compare<S, A>(
   model: Model<S, A>,
   descriptor: ModelDescriptor,
   count: number,
   options: ExploreOptions = {},
+  soloBelow = 0,
 ): ExploreResult<S, A> {
   const one = explore(model, options);
-  const many = explore(model, { ...options, workers: { count, descriptor } });
+  const many = explore(model, { ...options, workers: { count, descriptor, soloBelow } });
   expect(many.stats.workers).toBe(count);
   expect(outcome(many)).toEqual(outcome(one));
   return many;
@@ -110,10 +117,41 @@ describe('exploring on worker threads', () => {
     expect(r.stats.distinctStates).toBe(2652);
   });
 
+  it('the calling thread explores the small levels, then hands over to the workers', () => {
+    const d = toy('fastGrid.ts', 'fastGrid', 40, { x: 30, y: 21 });
+    const r = compare(fastGrid(40, { x: 30, y: 21 }), d, 2, {}, 25);
+    expect(r.violations[0]!.depth).toBe(51);
+    const grid = toy('fastGrid.ts', 'fastGrid', 40);
+    expect(compare(fastGrid(40), grid, 2, { maxStates: 777 }, 20).truncatedBy).toBe('states');
+    expect(compare(fastGrid(40), grid, 2, { maxDepth: 30 }, 20).truncatedBy).toBe('depth');
+    const options = { scenario: 'pvclock-read', variant: 'host-bulk-copy' };
+    const scenario = compare(resolveTarget(options).model, targetDescriptor(options), 2, {}, 300);
+    expect(scenario.stats.distinctStates).toBe(9295);
+  });
+
+  it('a model that never has a level worth the workers runs on the calling thread alone', () => {
+    const r = compare(fastGrid(40), toy('fastGrid.ts', 'dyingGrid', 40), 2, {}, 1000);
+    expect(r.stats.distinctStates).toBe(1600);
+  });
+
+  it("a user's variant file is loaded again in each worker", async () => {
+    const [custom] = await loadVariantFile(
+      fileURLToPath(new URL('../../examples/rearm-stale-target.ts', import.meta.url)),
+    );
+    const target = resolveTarget({ scenario: custom!.scenario, variant: custom! });
+    const r = compare(target.model, variantFileDescriptor(target), 2);
+    expect(r.status).toBe('violation');
+  });
+
   it('a worker thread that dies is an error, not a hang', () => {
     expect(() =>
       explore(fastGrid(3), {
-        workers: { count: 2, descriptor: toy('fastGrid.ts', 'dyingGrid', 3), silenceMs: 1000 },
+        workers: {
+          count: 2,
+          descriptor: toy('fastGrid.ts', 'dyingGrid', 3),
+          silenceMs: 1000,
+          soloBelow: 0,
+        },
       }),
     ).toThrow(/a worker thread stopped responding during the expand step/);
   });
@@ -121,7 +159,7 @@ describe('exploring on worker threads', () => {
   it('a worker that cannot build the model is an error, not a hang', () => {
     expect(() =>
       explore(fastGrid(3), {
-        workers: { count: 2, descriptor: toy('fastGrid.ts', 'noSuchExport') },
+        workers: { count: 2, descriptor: toy('fastGrid.ts', 'noSuchExport'), soloBelow: 0 },
       }),
     ).toThrow(/exports no function 'noSuchExport'/);
   });
