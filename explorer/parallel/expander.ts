@@ -7,7 +7,7 @@ import { Encoder } from '../encoder.ts';
 import { fingerprint } from '../fingerprint.ts';
 import type { Model } from '../model.ts';
 import { FingerprintSet, FingerprintView } from '../visitedSet.ts';
-import { CONTROL, type WorkerFinding, type WorkerSetup } from './protocol.ts';
+import { CONTROL, type WorkerFailure, type WorkerFinding, type WorkerSetup } from './protocol.ts';
 import { U32Buffer, smallestHead } from './words.ts';
 
 /**
@@ -22,11 +22,7 @@ export interface Expansion {
   readonly candidates: Uint32Array[];
   readonly transitions: number;
   readonly terminal: WorkerFinding[];
-  readonly failure?: {
-    readonly id: number;
-    readonly actionIndex: number;
-    readonly message: string;
-  };
+  readonly failure?: WorkerFailure;
   readonly stopped: boolean;
   readonly unseen: boolean;
 }

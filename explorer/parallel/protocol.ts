@@ -121,11 +121,7 @@ export type Report =
       readonly type: 'level';
       readonly transitions: number;
       readonly terminal: WorkerFinding[];
-      readonly failure?: {
-        readonly id: number;
-        readonly actionIndex: number;
-        readonly message: string;
-      };
+      readonly failure?: WorkerFailure;
       /** The step was abandoned (stop flag): its results are incomplete. */
       readonly stopped: boolean;
       /** Probe steps: some successor is in no table. */
@@ -138,3 +134,10 @@ export type Report =
       readonly heapBytes: number;
     }
   | { readonly type: 'failed'; readonly message: string };
+
+/** The model threw while a worker expanded state `id` under its action `actionIndex`. */
+export interface WorkerFailure {
+  readonly id: number;
+  readonly actionIndex: number;
+  readonly message: string;
+}
