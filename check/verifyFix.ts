@@ -6,7 +6,7 @@
  * that say so, for a patch's cover letter. The CLI prints it; `verificationJson` is the same as
  * data.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Progress } from '../explorer/index.ts';
@@ -14,7 +14,8 @@ import { describeAction, type ClockAction } from '../model/actions.ts';
 import type { ParamValues } from '../model/scenarios/index.ts';
 import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
 import { replayTrace } from '../counterexamples/replay.ts';
-import { parseTraceFile, TRACE_SUFFIX } from '../counterexamples/traceFile.ts';
+import { TRACE_SUFFIX } from '../counterexamples/traceFile.ts';
+import { readTraceFile } from '../counterexamples/traceFiles.ts';
 import { judge, runProblems, verdictProblem, type CatalogueEntry } from './catalogue.ts';
 import { findScenario, resolveTarget, type CustomVariant } from './resolve.ts';
 import { runCheck, type Bounds, type ClockViolation } from './runCheck.ts';
@@ -76,7 +77,7 @@ export function savedCounterexamples(scenario: string): string[] {
 }
 
 function replaySaved(file: string, fix: CustomVariant): CounterexampleReplay {
-  const trace = parseTraceFile(readFileSync(join(ROOT, file), 'utf8'), file);
+  const { trace } = readTraceFile(join(ROOT, file));
   const { outcome } = replayTrace(trace, { variant: fix });
   const base = {
     file,

@@ -4,6 +4,7 @@
  * whole encodings in exact mode); a state object lives only while it waits in the frontier.
  */
 import { Encoder } from './encoder.ts';
+import { limitsOf } from './limits.ts';
 import type { Model } from './model.ts';
 import type { ExploreResult, Progress } from './result.ts';
 import { Findings, assembleResult } from './findings.ts';
@@ -54,13 +55,16 @@ export function explore<S, A>(
 ): ExploreResult<S, A> {
   if (options.workers !== undefined && options.workers.count > 1)
     return exploreParallel(model, options, options.workers);
-  const clock = options.clock ?? (() => 0);
-  const started = clock();
-  const maxDepth = options.maxDepth ?? Infinity;
-  const maxStates = options.maxStates ?? Infinity;
-  const maxTimeMs = options.maxTimeMs ?? Infinity;
-  const maxMemory = options.maxMemoryBytes ?? Infinity;
-  const memoryUsage = options.memoryUsage ?? (() => 0);
+  const {
+    clock,
+    started,
+    maxDepth,
+    maxStates,
+    maxTimeMs,
+    maxMemory,
+    memoryUsage,
+    stopOnViolation,
+  } = limitsOf(options);
   const progressEvery = Math.max(1, options.progressEvery ?? 1024);
   const onProgress = options.onProgress;
 
@@ -119,7 +123,7 @@ export function explore<S, A>(
   };
 
   let firstId = 0; // the id of frontier[0]: a level's states have consecutive ids
-  levels: while (frontier.length > 0 && !findings.shouldStop(options.stopOnViolation === true)) {
+  levels: while (frontier.length > 0 && !findings.shouldStop(stopOnViolation)) {
     onProgress?.(progress(frontier.length));
     checkLimits();
     if (findings.truncatedBy !== undefined) break;
@@ -159,13 +163,13 @@ export function explore<S, A>(
       if (++expanded % CHECK_EVERY === 0) checkLimits();
       if (onProgress !== undefined && expanded % progressEvery === 0)
         onProgress(progress(frontier.length - k + nextFrontier.length));
-      if (findings.shouldStop(options.stopOnViolation === true)) break levels;
+      if (findings.shouldStop(stopOnViolation)) break levels;
     }
     firstId += frontier.length;
     frontier = nextFrontier;
     if (nextFrontier.length > 0) depth++;
   }
-  findings.finishedWithFrontier(frontier.length > 0, options.stopOnViolation === true);
+  findings.finishedWithFrontier(frontier.length > 0, stopOnViolation);
 
   return assembleResult(model, findings, log, {
     mode: options.exact ? 'exact' : 'fingerprint',

@@ -9,6 +9,7 @@
 import type { ExploreOptions } from '../bfs.ts';
 import { Encoder } from '../encoder.ts';
 import { Findings, assembleResult } from '../findings.ts';
+import { limitsOf } from '../limits.ts';
 import type { Model } from '../model.ts';
 import type { ExploreResult, Progress, Truncation } from '../result.ts';
 import { StateLog } from '../stateLog.ts';
@@ -49,14 +50,16 @@ export function exploreParallel<S, A>(
   if (options.exact) throw new Error('exact state storage runs on one thread only');
   if (model.decode === undefined)
     throw new Error('the model has no decode: it cannot run in workers');
-  const clock = options.clock ?? (() => 0);
-  const started = clock();
-  const maxDepth = options.maxDepth ?? Infinity;
-  const maxStates = options.maxStates ?? Infinity;
-  const maxTimeMs = options.maxTimeMs ?? Infinity;
-  const maxMemory = options.maxMemoryBytes ?? Infinity;
-  const memoryUsage = options.memoryUsage ?? (() => 0);
-  const stopOnViolation = options.stopOnViolation === true;
+  const {
+    clock,
+    started,
+    maxDepth,
+    maxStates,
+    maxTimeMs,
+    maxMemory,
+    memoryUsage,
+    stopOnViolation,
+  } = limitsOf(options);
   const symmetry = options.symmetry !== false && model.encodeCanonical !== undefined;
   const n = workers.count;
   const soloBelow = workers.soloBelow ?? SOLO_BELOW;
