@@ -5,12 +5,14 @@
  * 2). Workloads: (1) unsynced-tsc global-clamp with bounds giving over 2 million states, (2) the
  * largest (scenario, variant) of the catalogue at default bounds, (3) a toy with a known count of
  * several million states (the engine's ceiling). Also the whole catalogue's time and the symmetry
- * reduction of each run that has one. A benchmark, not a test: it asserts nothing about speed.
+ * reduction of each run that has one, and workload (1) split into the explorer's phases
+ * (bench/phases.ts). A benchmark, not a test: it asserts nothing about speed.
  */
 import { execFileSync } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { PhaseFigures } from './phases.ts';
 import { FIXED_WORKLOADS, type CatalogueFigures, type RunFigures } from './workloads.ts';
 
 const GOALS = {
@@ -90,6 +92,20 @@ const rows = plan.map((w) => {
   };
 });
 
+console.log(`where a state of (1) spends its time (one thread)...`);
+const phases = child<PhaseFigures>('phases');
+const us = phases.microsPerState;
+const budget = 1e6 / GOALS.unsyncedStatesPerSecond;
+console.log(
+  `  µs per distinct state over the run's first ${fmt(phases.sampleStates)} states (${phases.transitionsPerState} transitions, ${phases.wordsPerState} encoded words each): ` +
+    `enabled actions ${us.actions}, successors ${us.next}, encoding ${us.encode}, fingerprint ${us.fingerprint}, visited set ${us.visited}, invariants ${us.invariants}; total ${us.total}`,
+);
+console.log(
+  `  immer's cheapest update (one number at the state's root): ${phases.cheapestProduceMicros} µs, ` +
+    `${(phases.cheapestProduceMicros * phases.transitionsPerState).toFixed(2)} µs per state; ` +
+    `the goal of ${fmt(GOALS.unsyncedStatesPerSecond)} states/s leaves ${budget.toFixed(2)} µs per state for everything`,
+);
+
 const [unsynced, , toy] = rows;
 const goal = (met: boolean) => (met ? 'met' : 'not met');
 console.log('goals (one thread):');
@@ -109,7 +125,7 @@ if (values.json !== undefined) {
   const tmp = `${values.json}.tmp-${process.pid}`;
   writeFileSync(
     tmp,
-    `${JSON.stringify({ catalogue: cat, workloads: rows, goals: GOALS }, null, 2)}\n`,
+    `${JSON.stringify({ catalogue: cat, workloads: rows, phases, goals: GOALS }, null, 2)}\n`,
   );
   renameSync(tmp, values.json);
 }

@@ -17,6 +17,8 @@ export interface Workload {
   readonly expectedStates?: number;
   readonly model: () => Model<unknown, unknown>;
   readonly descriptor: ModelDescriptor;
+  /** The cheapest change a transition can make to a state, as an immer recipe (for bench/phases.ts). */
+  readonly cheapestUpdate?: (draft: unknown) => void;
 }
 
 export interface RunFigures {
@@ -42,6 +44,10 @@ export function clockWorkload(name: string, title: string, options: TargetOption
     title,
     model: () => resolveTarget(options).model as Model<unknown, unknown>,
     descriptor: targetDescriptor(options),
+    // One number at the root of the state: less than any transition writes.
+    cheapestUpdate: (draft) => {
+      (draft as { now: number }).now += 1;
+    },
   };
 }
 
