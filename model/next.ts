@@ -21,8 +21,9 @@ immer.setUseStrictIteration(false);
 
 export function enabledActions(s: ClockState, cfg: ClockConfig): ClockAction[] {
   const actions: ClockAction[] = [];
-  for (const kind of kindsOf(cfg)) {
-    const enabled = TRANSITIONS[kind].enabled(s, cfg);
+  const kinds = kindsOf(cfg);
+  for (let k = 0; k < kinds.length; k++) {
+    const enabled = TRANSITIONS[kinds[k]!].enabled(s, cfg);
     for (let i = 0; i < enabled.length; i++) actions.push(enabled[i]!);
   }
   return actions;
@@ -35,12 +36,17 @@ export function nextState(s: ClockState, action: ClockAction, cfg: ClockConfig):
 
 /** The action kinds a configuration has, in ACTION_KINDS order (worked out once per configuration). */
 const kindsCache = new WeakMap<ClockConfig, readonly ActionKind[]>();
+let lastConfig: ClockConfig | undefined;
+let lastKinds: readonly ActionKind[] = [];
 function kindsOf(cfg: ClockConfig): readonly ActionKind[] {
+  if (cfg === lastConfig) return lastKinds;
   let kinds = kindsCache.get(cfg);
   if (kinds === undefined) {
     kinds = ACTION_KINDS.filter((kind) => cfg.transitions.has(kind));
     kindsCache.set(cfg, kinds);
   }
+  lastConfig = cfg;
+  lastKinds = kinds;
   return kinds;
 }
 
