@@ -20,14 +20,30 @@ const immer = new Immer({ autoFreeze: false, useStrictShallowCopy: false });
 immer.setUseStrictIteration(false);
 
 export function enabledActions(s: ClockState, cfg: ClockConfig): ClockAction[] {
-  const actions: ClockAction[] = [];
+  // Gathered first and copied into a list of the exact length: a list grown by push from empty
+  // reserves seventeen slots, and the explorer asks for the actions of every state it expands.
   const kinds = kindsOf(cfg);
+  const lists = enabledLists;
+  let total = 0;
   for (let k = 0; k < kinds.length; k++) {
     const enabled = TRANSITIONS[kinds[k]!].enabled(s, cfg);
-    for (let i = 0; i < enabled.length; i++) actions.push(enabled[i]!);
+    lists[k] = enabled;
+    total += enabled.length;
+  }
+  const actions = new Array<ClockAction>(total);
+  let at = 0;
+  for (let k = 0; k < kinds.length; k++) {
+    const enabled = lists[k]!;
+    lists[k] = undefined;
+    for (let i = 0; i < enabled.length; i++) actions[at++] = enabled[i]!;
   }
   return actions;
 }
+
+/** enabledActions' scratch list of each kind's enabled actions (emptied after each use). */
+const enabledLists: (readonly ClockAction[] | undefined)[] = new Array<undefined>(
+  ACTION_KINDS.length,
+).fill(undefined);
 
 export function nextState(s: ClockState, action: ClockAction, cfg: ClockConfig): ClockState {
   const apply = applierOf(action);

@@ -134,6 +134,11 @@ function urgentWorkPending(s: ClockState, sources: EventSources): boolean {
 
 /** The instants time may advance to from `s`, ascending and distinct. */
 export function advanceTargets(s: ClockState, cfg: ClockConfig): number[] {
+  if (!sourcesOf(cfg).any && cfg.gapsNs.length === 1) {
+    // Nothing scheduled, one gap (unsynced-tsc, say): the one target, if within the horizon.
+    const t = s.now + cfg.gapsNs[0]!;
+    return t <= cfg.horizonNs ? [t] : [];
+  }
   const { limit, instants: targets } = scheduleOf(s, cfg);
   for (const gap of cfg.gapsNs) {
     const t = s.now + gap;

@@ -23,7 +23,7 @@ import type { ActionOf, ReadStep } from '../actions.ts';
 import { guestTsc } from '../clocks.ts';
 import type { ClockConfig } from '../config.ts';
 import { readProgress, recordRead, setReadProgress } from '../guestReads.ts';
-import { NO_ACTIONS, sharedAction } from '../sharedActions.ts';
+import { NO_ACTIONS, sharedAction, withAction } from '../sharedActions.ts';
 import type { ClockState } from '../state.ts';
 import type { ClockDraft, Transition } from '../transition.ts';
 
@@ -223,7 +223,7 @@ export const guestRead: Transition<'guestRead'> = {
     for (let task = 0; task < s.tasks.length; task++) {
       const step = nextStep(s, cfg, task);
       if (step !== undefined)
-        (actions ??= []).push(sharedAction(shared, task, STEP_INDEX[step], make));
+        actions = withAction(actions, sharedAction(shared, task, STEP_INDEX[step], make));
     }
     return actions ?? NO_ACTIONS;
   },

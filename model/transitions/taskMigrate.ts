@@ -7,7 +7,7 @@
  * reader cannot disable it, unlike the guest kernel's own reads.
  */
 import type { ActionOf } from '../actions.ts';
-import { NO_ACTIONS, sharedAction } from '../sharedActions.ts';
+import { NO_ACTIONS, sharedAction, withAction } from '../sharedActions.ts';
 import { setTask, taskWith } from '../guestReads.ts';
 import type { Transition } from '../transition.ts';
 
@@ -25,7 +25,7 @@ export const taskMigrate: Transition<'taskMigrate'> = {
       const t = s.tasks[task]!;
       if (t.migrations >= cfg.limits.taskMigrations) continue;
       for (let to = 0; to < vcpus; to++) {
-        if (to !== t.vcpu) (actions ??= []).push(sharedAction(shared, task, to, make));
+        if (to !== t.vcpu) actions = withAction(actions, sharedAction(shared, task, to, make));
       }
     }
     return actions ?? NO_ACTIONS;

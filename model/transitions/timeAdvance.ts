@@ -15,10 +15,9 @@ export const timeAdvance: Transition<'timeAdvance'> = {
   kind: 'timeAdvance',
   enabled: (s, cfg) => {
     const targets = advanceTargets(s, cfg);
-    if (targets.length === 0) return NO_ACTIONS;
-    const actions: ActionOf<'timeAdvance'>[] = [];
-    for (let i = 0; i < targets.length; i++) actions.push({ kind: 'timeAdvance', to: targets[i]! });
-    return actions;
+    return targets.length === 0
+      ? NO_ACTIONS
+      : targets.map((to): ActionOf<'timeAdvance'> => ({ kind: 'timeAdvance', to }));
   },
   apply: (d, { to }) => {
     d.now = to;
