@@ -20,14 +20,22 @@ import type {
   VcpuState,
 } from './state.ts';
 
+/** Bit `i` of a word of flags. */
+const bit = (word: number, i: number): boolean => ((word >>> i) & 1) === 1;
+
 function pvti(r: Decoder): Pvti {
+  const version = r.u32();
+  const tscTimestamp = r.u64();
+  const systemTime = r.u64();
+  const tscToSystemMul = r.u32();
+  const packed = r.i32(); // tsc_shift (s8) in bits 0-7, flags (u8) in bits 8-15
   return {
-    version: r.u32(),
-    tscTimestamp: r.u64(),
-    systemTime: r.u64(),
-    tscToSystemMul: r.u32(),
-    tscShift: r.i32(),
-    flags: r.u32(),
+    version,
+    tscTimestamp,
+    systemTime,
+    tscToSystemMul,
+    tscShift: (packed << 24) >> 24,
+    flags: (packed >>> 8) & 0xff,
   };
 }
 
@@ -35,69 +43,71 @@ function tk(r: Decoder): TkClock {
   return { cycleLast: r.u64(), mult: r.u32(), shift: r.u32(), xtimeNsec: r.i64(), base: r.i64() };
 }
 
-function readRecord(r: Decoder): ReadRecord {
-  return {
-    valid: r.bool(),
-    value: r.u64(),
-    vcpu: r.u32(),
-    at: r.int(),
-    torn: r.bool(),
-    floorAtStart: r.u64(),
-  };
-}
-
-function timer(r: Decoder): GuestTimer {
-  return {
-    programmed: r.bool(),
-    deadline: r.u64(),
-    deadlineAt: r.int(),
-    hrtimer: {
-      armed: r.bool(),
-      clock: r.u32() === 0 ? 'mono' : 'raw',
-      expires: r.i64(),
-      queuedMono: r.i64(),
-    },
-    pending: r.bool(),
-    delivered: r.bool(),
-    deliveredTsc: r.u64(),
-    deliveredAt: r.int(),
-  };
+/** A completed read; its two flags come from the task's word of flags. */
+function readRecord(r: Decoder, valid: boolean, torn: boolean): ReadRecord {
+  return { valid, value: r.u64(), vcpu: r.u32(), at: r.int(), torn, floorAtStart: r.u64() };
 }
 
 function vcpu(r: Decoder): VcpuState {
+  const pcpu = r.u32();
+  const tscOffset = r.u64();
+  const page = pvti(r);
+  const flags = r.u32(); // booleans in bits 0-9, the write's step in bits 16-31
+  const target = pvti(r);
+  const previous = pvti(r);
+  const lastClockStep = r.i64();
+  const migrations = r.u32();
+  const timer: GuestTimer = {
+    programmed: bit(flags, 2),
+    deadline: r.u64(),
+    deadlineAt: r.int(),
+    hrtimer: {
+      armed: bit(flags, 3),
+      clock: bit(flags, 4) ? 'raw' : 'mono',
+      expires: r.i64(),
+      queuedMono: r.i64(),
+    },
+    pending: bit(flags, 5),
+    delivered: bit(flags, 6),
+    deliveredTsc: r.u64(),
+    deliveredAt: r.int(),
+  };
   return {
-    pcpu: r.u32(),
-    tscOffset: r.u64(),
-    pvti: pvti(r),
-    pvtiWrite: { active: r.bool(), step: r.u32(), target: pvti(r), previous: pvti(r) },
-    lastClockStep: r.i64(),
-    clockUpdateRequested: r.bool(),
-    migrations: r.u32(),
-    timer: timer(r),
-    halted: r.bool(),
-    kicked: r.bool(),
+    pcpu,
+    tscOffset,
+    pvti: page,
+    pvtiWrite: { active: bit(flags, 0), step: flags >>> 16, target, previous },
+    lastClockStep,
+    clockUpdateRequested: bit(flags, 1),
+    migrations,
+    timer,
+    halted: bit(flags, 7),
+    kicked: bit(flags, 8),
     voffset: r.i64(),
-    counterRestored: r.bool(),
+    counterRestored: bit(flags, 9),
   };
 }
 
 function task(r: Decoder): TaskState {
+  const vcpu = r.u32();
+  const flags = r.u32(); // booleans in bits 0-5, the read's step in bits 16-31
+  const read = {
+    active: bit(flags, 0),
+    step: flags >>> 16,
+    pageVcpu: r.u32(),
+    version: r.u32(),
+    fields: pvti(r),
+    tsc: r.u64(),
+    torn: bit(flags, 1),
+    floorAtStart: r.u64(),
+  };
   return {
-    vcpu: r.u32(),
-    read: {
-      active: r.bool(),
-      step: r.u32(),
-      pageVcpu: r.u32(),
-      version: r.u32(),
-      fields: pvti(r),
-      tsc: r.u64(),
-      torn: r.bool(),
-      floorAtStart: r.u64(),
-    },
+    vcpu,
+    read,
     reads: r.u32(),
     migrations: r.u32(),
-    prevRead: readRecord(r),
-    lastRead: readRecord(r),
+    prevRead: readRecord(r, bit(flags, 2), bit(flags, 3)),
+    lastRead: readRecord(r, bit(flags, 4), bit(flags, 5)),
   };
 }
 
@@ -147,15 +157,20 @@ export function decodeState(
   const pcpus = part(caches?.pcpus, () =>
     times(cfg.pcpus.length, (): PcpuState => ({ idle: r.bool(), wakeAt: r.int() })),
   );
-  const kvm = part(caches?.kvm, () => ({
-    masterCycleNow: r.u64(),
-    masterKernelNs: r.i64(),
-    useMasterClock: r.bool(),
-    masterclockUpdates: r.u32(),
-    lastMasterclockUpdateAt: r.int(),
-    vmOffsetSet: r.bool(),
-    unrequestedPvclockWrites: r.u32(),
-  }));
+  const kvm = part(caches?.kvm, () => {
+    const masterCycleNow = r.u64();
+    const masterKernelNs = r.i64();
+    const flags = r.u32();
+    return {
+      masterCycleNow,
+      masterKernelNs,
+      useMasterClock: bit(flags, 0),
+      masterclockUpdates: r.u32(),
+      lastMasterclockUpdateAt: r.int(),
+      vmOffsetSet: bit(flags, 1),
+      unrequestedPvclockWrites: r.u32(),
+    };
+  });
   const vcpus = part(caches?.vcpus, () => times(cfg.vcpus.length, () => vcpu(r)));
   const tasks = part(caches?.tasks, () => times(cfg.tasks.length, () => task(r)));
   const guest = part(caches?.guest, () => ({ lastValue: r.u64(), maxReturned: r.u64() }));

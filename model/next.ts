@@ -20,13 +20,30 @@ const immer = new Immer({ autoFreeze: false, useStrictShallowCopy: false });
 immer.setUseStrictIteration(false);
 
 export function enabledActions(s: ClockState, cfg: ClockConfig): ClockAction[] {
-  const actions: ClockAction[] = [];
-  for (const kind of kindsOf(cfg)) {
-    const enabled = TRANSITIONS[kind].enabled(s, cfg);
-    for (let i = 0; i < enabled.length; i++) actions.push(enabled[i]!);
+  // Gathered first and copied into a list of the exact length: a list grown by push from empty
+  // reserves seventeen slots, and the explorer asks for the actions of every state it expands.
+  const kinds = kindsOf(cfg);
+  const lists = enabledLists;
+  let total = 0;
+  for (let k = 0; k < kinds.length; k++) {
+    const enabled = TRANSITIONS[kinds[k]!].enabled(s, cfg);
+    lists[k] = enabled;
+    total += enabled.length;
+  }
+  const actions = new Array<ClockAction>(total);
+  let at = 0;
+  for (let k = 0; k < kinds.length; k++) {
+    const enabled = lists[k]!;
+    lists[k] = undefined;
+    for (let i = 0; i < enabled.length; i++) actions[at++] = enabled[i]!;
   }
   return actions;
 }
+
+/** enabledActions' scratch list of each kind's enabled actions (emptied after each use). */
+const enabledLists: (readonly ClockAction[] | undefined)[] = new Array<undefined>(
+  ACTION_KINDS.length,
+).fill(undefined);
 
 export function nextState(s: ClockState, action: ClockAction, cfg: ClockConfig): ClockState {
   const apply = applierOf(action);
@@ -35,12 +52,17 @@ export function nextState(s: ClockState, action: ClockAction, cfg: ClockConfig):
 
 /** The action kinds a configuration has, in ACTION_KINDS order (worked out once per configuration). */
 const kindsCache = new WeakMap<ClockConfig, readonly ActionKind[]>();
+let lastConfig: ClockConfig | undefined;
+let lastKinds: readonly ActionKind[] = [];
 function kindsOf(cfg: ClockConfig): readonly ActionKind[] {
+  if (cfg === lastConfig) return lastKinds;
   let kinds = kindsCache.get(cfg);
   if (kinds === undefined) {
     kinds = ACTION_KINDS.filter((kind) => cfg.transitions.has(kind));
     kindsCache.set(cfg, kinds);
   }
+  lastConfig = cfg;
+  lastKinds = kinds;
   return kinds;
 }
 

@@ -3,7 +3,7 @@
  * shared by many states is encoded once. Every state is an immer value: a step copies the records
  * it changes and keeps every other one as the same object (structural sharing), and nothing ever
  * mutates a state, so an object's words never change. The successors of a state share most of its
- * records (in unsynced-tsc, both vCPUs, the host and KVM: 143 of 199 words), so a handful of slots
+ * records (in unsynced-tsc, both vCPUs, the host and KVM: 122 of 165 words), so a handful of slots
  * compared by identity catch them without a WeakMap lookup or an allocation per state.
  */
 import type { Encoder } from '../explorer/index.ts';

@@ -22,7 +22,8 @@ import { pvclockReadCycles } from '../arith/index.ts';
 import type { ActionOf, ReadStep } from '../actions.ts';
 import { guestTsc } from '../clocks.ts';
 import type { ClockConfig } from '../config.ts';
-import { recordRead, setReadProgress } from '../guestReads.ts';
+import { readProgress, recordRead, setReadProgress } from '../guestReads.ts';
+import { NO_ACTIONS, sharedAction, withAction } from '../sharedActions.ts';
 import type { ClockState } from '../state.ts';
 import type { ClockDraft, Transition } from '../transition.ts';
 
@@ -43,12 +44,16 @@ function outOfGuest(s: ClockState, vcpu: number): boolean {
   return v.clockUpdateRequested || v.pvtiWrite.active;
 }
 
+function anyPageWrite(s: ClockState): boolean {
+  for (let i = 0; i < s.vcpus.length; i++) if (s.vcpus[i]!.pvtiWrite.active) return true;
+  return false;
+}
+
 function nextStep(s: ClockState, cfg: ClockConfig, task: number): ReadStep | undefined {
   const t = s.tasks[task]!;
   if (!t.read.active && t.reads >= cfg.limits.readsPerTask) return undefined;
   if (outOfGuest(s, t.vcpu)) return undefined;
-  if (!cfg.writesDuringReads && !t.read.active && s.vcpus.some((v) => v.pvtiWrite.active))
-    return undefined;
+  if (!cfg.writesDuringReads && !t.read.active && anyPageWrite(s)) return undefined;
   const step = cfg.splitReads ? SPLIT_STEPS[t.read.active ? t.read.step : 0]! : 'whole';
   const startsOnOddVersion =
     (step === 'version' || step === 'whole') &&
@@ -92,36 +97,82 @@ const whole: StepApply = (d, s, cfg, task) => {
 const version: StepApply = (d, s, cfg, task) => {
   const read = s.tasks[task]!.read;
   const pageVcpu = cfg.policies.readPage(s, task);
-  setReadProgress(d, s, task, {
-    ...read,
-    active: true,
-    // A retry is still the same read: it keeps the floor of its first attempt.
-    floorAtStart: read.active ? read.floorAtStart : s.guest.maxReturned,
-    pageVcpu,
-    version: s.vcpus[pageVcpu]!.pvti.version,
-    step: 1,
-  });
+  setReadProgress(
+    d,
+    s,
+    task,
+    readProgress(
+      true,
+      1,
+      pageVcpu,
+      s.vcpus[pageVcpu]!.pvti.version,
+      read.fields,
+      read.tsc,
+      read.torn,
+      // A retry is still the same read: it keeps the floor of its first attempt.
+      read.active ? read.floorAtStart : s.guest.maxReturned,
+    ),
+  );
 };
 
 const fields: StepApply = (d, s, cfg, task) => {
   const read = s.tasks[task]!.read;
-  setReadProgress(d, s, task, {
-    ...read,
-    fields: { ...s.vcpus[read.pageVcpu]!.pvti },
-    torn: pageIsPartial(s, cfg, read.pageVcpu),
-    step: 2,
-  });
+  setReadProgress(
+    d,
+    s,
+    task,
+    readProgress(
+      read.active,
+      2,
+      read.pageVcpu,
+      read.version,
+      s.vcpus[read.pageVcpu]!.pvti,
+      read.tsc,
+      pageIsPartial(s, cfg, read.pageVcpu),
+      read.floorAtStart,
+    ),
+  );
 };
 
 const tsc: StepApply = (d, s, cfg, task) => {
   const read = s.tasks[task]!.read;
-  setReadProgress(d, s, task, { ...read, tsc: guestTsc(s, cfg, s.tasks[task]!.vcpu), step: 3 });
+  const now = guestTsc(s, cfg, s.tasks[task]!.vcpu);
+  setReadProgress(
+    d,
+    s,
+    task,
+    readProgress(
+      read.active,
+      3,
+      read.pageVcpu,
+      read.version,
+      read.fields,
+      now,
+      read.torn,
+      read.floorAtStart,
+    ),
+  );
 };
 
 const check: StepApply = (d, s, cfg, task) => {
   const read = s.tasks[task]!.read;
   if (s.vcpus[read.pageVcpu]!.pvti.version !== read.version) {
-    setReadProgress(d, s, task, { ...read, step: 0 }); // pvclock_read_retry: start over, getcpu included
+    // pvclock_read_retry: start over, getcpu included
+    setReadProgress(
+      d,
+      s,
+      task,
+      readProgress(
+        read.active,
+        0,
+        read.pageVcpu,
+        read.version,
+        read.fields,
+        read.tsc,
+        read.torn,
+        read.floorAtStart,
+      ),
+    );
     return;
   }
   finish(d, s, cfg, task, {
@@ -149,15 +200,32 @@ function stepApply(step: ReadStep): StepApply {
   return apply;
 }
 
+/** Each step's index in the table of shared actions. */
+const STEP_INDEX: Readonly<Record<ReadStep, number>> = {
+  version: 0,
+  fields: 1,
+  tsc: 2,
+  check: 3,
+  whole: 4,
+};
+const STEPS = Object.keys(STEP_INDEX) as ReadStep[];
+const shared: ActionOf<'guestRead'>[][] = [];
+const make = (task: number, step: number): ActionOf<'guestRead'> => ({
+  kind: 'guestRead',
+  task,
+  step: STEPS[step]!,
+});
+
 export const guestRead: Transition<'guestRead'> = {
   kind: 'guestRead',
   enabled: (s, cfg) => {
-    const actions: ActionOf<'guestRead'>[] = [];
+    let actions: ActionOf<'guestRead'>[] | undefined;
     for (let task = 0; task < s.tasks.length; task++) {
       const step = nextStep(s, cfg, task);
-      if (step !== undefined) actions.push({ kind: 'guestRead', task, step });
+      if (step !== undefined)
+        actions = withAction(actions, sharedAction(shared, task, STEP_INDEX[step], make));
     }
-    return actions;
+    return actions ?? NO_ACTIONS;
   },
   apply: (d, { task, step }, cfg, s) => stepApply(step)(d, s, cfg, task),
 };

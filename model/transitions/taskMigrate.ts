@@ -7,23 +7,31 @@
  * reader cannot disable it, unlike the guest kernel's own reads.
  */
 import type { ActionOf } from '../actions.ts';
-import { setTask } from '../guestReads.ts';
+import { NO_ACTIONS, sharedAction, withAction } from '../sharedActions.ts';
+import { setTask, taskWith } from '../guestReads.ts';
 import type { Transition } from '../transition.ts';
+
+type TaskMigrate = ActionOf<'taskMigrate'>;
+
+const shared: TaskMigrate[][] = [];
+const make = (task: number, to: number): TaskMigrate => ({ kind: 'taskMigrate', task, to });
 
 export const taskMigrate: Transition<'taskMigrate'> = {
   kind: 'taskMigrate',
   enabled: (s, cfg) => {
-    const actions: ActionOf<'taskMigrate'>[] = [];
-    s.tasks.forEach((task, index) => {
-      if (task.migrations >= cfg.limits.taskMigrations) return;
-      for (let to = 0; to < s.vcpus.length; to++) {
-        if (to !== task.vcpu) actions.push({ kind: 'taskMigrate', task: index, to });
+    let actions: TaskMigrate[] | undefined;
+    const vcpus = s.vcpus.length;
+    for (let task = 0; task < s.tasks.length; task++) {
+      const t = s.tasks[task]!;
+      if (t.migrations >= cfg.limits.taskMigrations) continue;
+      for (let to = 0; to < vcpus; to++) {
+        if (to !== t.vcpu) actions = withAction(actions, sharedAction(shared, task, to, make));
       }
-    });
-    return actions;
+    }
+    return actions ?? NO_ACTIONS;
   },
   apply: (d, { task, to }, _cfg, s) => {
     const t = s.tasks[task]!;
-    setTask(d, s, task, { ...t, vcpu: to, migrations: t.migrations + 1 });
+    setTask(d, s, task, taskWith(t, to, t.read, t.reads, t.migrations + 1));
   },
 };

@@ -6,12 +6,19 @@
  * configured gaps), never past the horizon and never past a scheduled event that is due.
  * Changes: `now`. Abstracts: the passage of time itself (the TSC ticking).
  */
+import type { ActionOf } from '../actions.ts';
+import { NO_ACTIONS } from '../sharedActions.ts';
 import type { Transition } from '../transition.ts';
 import { advanceTargets } from '../schedule.ts';
 
 export const timeAdvance: Transition<'timeAdvance'> = {
   kind: 'timeAdvance',
-  enabled: (s, cfg) => advanceTargets(s, cfg).map((to) => ({ kind: 'timeAdvance', to })),
+  enabled: (s, cfg) => {
+    const targets = advanceTargets(s, cfg);
+    return targets.length === 0
+      ? NO_ACTIONS
+      : targets.map((to): ActionOf<'timeAdvance'> => ({ kind: 'timeAdvance', to }));
+  },
   apply: (d, { to }) => {
     d.now = to;
   },

@@ -32,6 +32,14 @@ describe('timeAdvance', () => {
     expect(enabled(atHorizon, cfg, 'timeAdvance')).toEqual([]);
   });
 
+  it('with one gap and nothing scheduled, offers now + gap up to the horizon and nothing past it', () => {
+    const cfg = config({ gapsNs: [400], horizonNs: 1_000, transitions: ['timeAdvance'] });
+    const at = (now: number) => state(cfg, (d) => void (d.now = now));
+    expect(targets(enabled(at(0), cfg, 'timeAdvance'))).toEqual([400]);
+    expect(targets(enabled(at(600), cfg, 'timeAdvance'))).toEqual([1_000]);
+    expect(enabled(at(700), cfg, 'timeAdvance')).toEqual([]);
+  });
+
   it('sets now and changes nothing else (every TSC is a function of now)', () => {
     const cfg = config({ gapsNs: [100], transitions: ['timeAdvance'] });
     const s = state(cfg);
