@@ -6,6 +6,7 @@
 import {
   kvmGetTimeScale,
   pvclockReadCycles,
+  pvtiPage,
   timekeeperRead,
   u64,
   type Pvti,
@@ -113,12 +114,6 @@ export function pvtiFor(s: ClockState, cfg: ClockConfig, vcpu: number, version: 
   const hostTsc = s.kvm.useMasterClock ? s.kvm.masterCycleNow : hostTscAt(cfg, v.pcpu, s.now);
   const kernelNs = s.kvm.useMasterClock ? s.kvm.masterKernelNs : rawNow(s, cfg);
   const { shift, mul } = kvmGetTimeScale(NS_PER_SEC, cfg.tscKhz * 1000n);
-  return {
-    version,
-    tscTimestamp: u64(hostTsc + v.tscOffset),
-    systemTime: kernelNs,
-    tscToSystemMul: mul,
-    tscShift: shift,
-    flags: cfg.stableBit ? PVCLOCK_TSC_STABLE_BIT : 0,
-  };
+  const flags = cfg.stableBit ? PVCLOCK_TSC_STABLE_BIT : 0;
+  return pvtiPage(version, u64(hostTsc + v.tscOffset), kernelNs, mul, shift, flags);
 }

@@ -9,7 +9,7 @@
  *   passes the version check with fields from two different writes.
  * - `odd-even`: the fix: version odd, barrier, fields, barrier, version even; readers retry.
  */
-import type { Pvti } from '../arith/index.ts';
+import { pvtiPage, type Pvti } from '../arith/index.ts';
 
 export interface PvtiWriteStep {
   readonly name: string;
@@ -23,24 +23,34 @@ export interface PvclockWriteProtocol {
   readonly steps: readonly PvtiWriteStep[];
 }
 
+/** `p` with another version (the steps build pages with pvtiPage rather than spread them: see there). */
+function withVersion(p: Pvti, version: number): Pvti {
+  return pvtiPage(version, p.tscTimestamp, p.systemTime, p.tscToSystemMul, p.tscShift, p.flags);
+}
+
 const copyTscTimestamp: PvtiWriteStep = {
   name: 'copy tsc_timestamp',
-  apply: (page, target) => ({ ...page, tscTimestamp: target.tscTimestamp }),
+  apply: (p, target) =>
+    pvtiPage(p.version, target.tscTimestamp, p.systemTime, p.tscToSystemMul, p.tscShift, p.flags),
   partialAfter: true,
 };
 const copySystemTime: PvtiWriteStep = {
   name: 'copy system_time',
-  apply: (page, target) => ({ ...page, systemTime: target.systemTime }),
+  apply: (p, target) =>
+    pvtiPage(p.version, p.tscTimestamp, target.systemTime, p.tscToSystemMul, p.tscShift, p.flags),
   partialAfter: true,
 };
 const copyScaleAndFlags: PvtiWriteStep = {
   name: 'copy tsc_to_system_mul, tsc_shift, flags',
-  apply: (page, target) => ({
-    ...page,
-    tscToSystemMul: target.tscToSystemMul,
-    tscShift: target.tscShift,
-    flags: target.flags,
-  }),
+  apply: (p, target) =>
+    pvtiPage(
+      p.version,
+      p.tscTimestamp,
+      p.systemTime,
+      target.tscToSystemMul,
+      target.tscShift,
+      target.flags,
+    ),
   partialAfter: false,
 };
 
@@ -49,7 +59,15 @@ export const pvclockWriteProtocols = {
     steps: [
       {
         name: 'write the whole page',
-        apply: (_page, target, v) => ({ ...target, version: (v + 2) >>> 0 }),
+        apply: (_page, t, v) =>
+          pvtiPage(
+            (v + 2) >>> 0,
+            t.tscTimestamp,
+            t.systemTime,
+            t.tscToSystemMul,
+            t.tscShift,
+            t.flags,
+          ),
         partialAfter: false,
       },
     ],
@@ -58,7 +76,7 @@ export const pvclockWriteProtocols = {
     steps: [
       {
         name: 'copy version (+2)',
-        apply: (page, _target, v) => ({ ...page, version: (v + 2) >>> 0 }),
+        apply: (p, _target, v) => withVersion(p, (v + 2) >>> 0),
         partialAfter: false,
       },
       copyTscTimestamp,
@@ -70,7 +88,7 @@ export const pvclockWriteProtocols = {
     steps: [
       {
         name: 'version odd',
-        apply: (page, _target, v) => ({ ...page, version: (v + 1) >>> 0 }),
+        apply: (p, _target, v) => withVersion(p, (v + 1) >>> 0),
         partialAfter: false,
       },
       copyTscTimestamp,
@@ -78,7 +96,7 @@ export const pvclockWriteProtocols = {
       copyScaleAndFlags,
       {
         name: 'version even',
-        apply: (page, _target, v) => ({ ...page, version: (v + 2) >>> 0 }),
+        apply: (p, _target, v) => withVersion(p, (v + 2) >>> 0),
         partialAfter: false,
       },
     ],

@@ -13,6 +13,7 @@ import { pvclockReadCycles } from '../arith/index.ts';
 import type { ActionOf } from '../actions.ts';
 import { guestTsc, pvtiFor } from '../clocks.ts';
 import type { Transition } from '../transition.ts';
+import { pvtiWrite, setVcpu, vcpuWithPage } from '../vcpuRecords.ts';
 
 export const pvclockWrite: Transition<'pvclockWrite'> = {
   kind: 'pvclockWrite',
@@ -27,25 +28,27 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
     });
     return actions;
   },
-  apply: (d, { vcpu }, cfg) => {
-    const v = d.vcpus[vcpu]!;
-    const w = v.pvtiWrite;
+  apply: (d, { vcpu }, cfg, s) => {
+    // Built from `s` and assigned as a whole vCPU record at the draft's root (see setVcpu).
+    const v = s.vcpus[vcpu]!;
+    let w = v.pvtiWrite;
+    let requested = v.clockUpdateRequested;
     if (!w.active) {
-      if (v.clockUpdateRequested) v.clockUpdateRequested = false;
+      if (requested) requested = false;
       else d.kvm.unrequestedPvclockWrites++;
-      w.active = true;
-      w.step = 0;
-      w.previous = v.pvti;
-      w.target = pvtiFor(d, cfg, vcpu, v.pvti.version);
+      w = pvtiWrite(true, 0, pvtiFor(s, cfg, vcpu, v.pvti.version), v.pvti);
     }
     const steps = cfg.policies.pvclockWrite.steps;
-    v.pvti = steps[w.step]!.apply(v.pvti, w.target, w.previous.version);
-    w.step++;
-    if (w.step === steps.length) {
-      w.active = false;
-      w.step = 0;
-      const tsc = guestTsc(d, cfg, vcpu);
-      v.lastClockStep = pvclockReadCycles(v.pvti, tsc) - pvclockReadCycles(w.previous, tsc);
+    const pvti = steps[w.step]!.apply(v.pvti, w.target, w.previous.version);
+    const step = w.step + 1;
+    let clockStep = v.lastClockStep;
+    if (step === steps.length) {
+      w = pvtiWrite(false, 0, w.target, w.previous);
+      const tsc = guestTsc(s, cfg, vcpu);
+      clockStep = pvclockReadCycles(pvti, tsc) - pvclockReadCycles(w.previous, tsc);
+    } else {
+      w = pvtiWrite(true, step, w.target, w.previous);
     }
+    setVcpu(d, s, vcpu, vcpuWithPage(v, pvti, w, clockStep, requested));
   },
 };
