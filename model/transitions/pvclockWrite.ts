@@ -12,6 +12,7 @@
 import { pvclockReadCycles } from '../arith/index.ts';
 import type { ActionOf } from '../actions.ts';
 import { guestTsc, pvtiFor } from '../clocks.ts';
+import type { KvmState } from '../state.ts';
 import type { Transition } from '../transition.ts';
 import { pvtiWrite, setVcpu, vcpuWithPage } from '../vcpuRecords.ts';
 
@@ -35,7 +36,7 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
     let requested = v.clockUpdateRequested;
     if (!w.active) {
       if (requested) requested = false;
-      else d.kvm.unrequestedPvclockWrites++;
+      else d.kvm = withOneMoreUnrequestedWrite(s.kvm);
       w = pvtiWrite(true, 0, pvtiFor(s, cfg, vcpu, v.pvti.version), v.pvti);
     }
     const steps = cfg.policies.pvclockWrite.steps;
@@ -52,3 +53,20 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
     setVcpu(d, s, vcpu, vcpuWithPage(v, pvti, w, clockStep, requested));
   },
 };
+
+/**
+ * `k` with one more unrequested page write, built whole: a field write through `d.kvm` would make
+ * a nested draft, and with one nested draft immer walks every record assigned at the root when it
+ * finalises (the new vcpus array and everything in it).
+ */
+function withOneMoreUnrequestedWrite(k: KvmState): KvmState {
+  return {
+    masterCycleNow: k.masterCycleNow,
+    masterKernelNs: k.masterKernelNs,
+    useMasterClock: k.useMasterClock,
+    masterclockUpdates: k.masterclockUpdates,
+    lastMasterclockUpdateAt: k.lastMasterclockUpdateAt,
+    vmOffsetSet: k.vmOffsetSet,
+    unrequestedPvclockWrites: k.unrequestedPvclockWrites + 1,
+  };
+}
