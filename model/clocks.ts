@@ -55,17 +55,21 @@ export function monoAt(s: ClockState, cfg: ClockConfig, t: number): bigint {
  * beyond any horizon the model uses.
  */
 export function monoReachesAt(s: ClockState, cfg: ClockConfig, target: bigint): number {
-  if (monoAt(s, cfg, s.now) >= target) return s.now;
-  let lo = s.now; // mono(lo) < target
-  let hi = s.now + 1;
-  while (monoAt(s, cfg, hi) < target) {
+  // The timekeeper and now read once: `s` may be a draft, where every read goes through a proxy.
+  const mono = s.host.mono;
+  const now = s.now;
+  const monoAtT = (t: number): bigint => timekeeperRead(mono, hostTscAt(cfg, 0, t));
+  if (monoAtT(now) >= target) return now;
+  let lo = now; // mono(lo) < target
+  let hi = now + 1;
+  while (monoAtT(hi) < target) {
     lo = hi;
-    hi = s.now + (hi - s.now) * 2;
+    hi = now + (hi - now) * 2;
     if (hi > Number.MAX_SAFE_INTEGER / 4) return Infinity;
   }
   while (hi - lo > 1) {
     const mid = lo + Math.floor((hi - lo) / 2);
-    if (monoAt(s, cfg, mid) >= target) hi = mid;
+    if (monoAtT(mid) >= target) hi = mid;
     else lo = mid;
   }
   return hi;

@@ -14,6 +14,7 @@ import {
 } from './arith/index.ts';
 import { hostClocksourceCycles, rawToMono } from './clocks.ts';
 import type { ClockConfig } from './config.ts';
+import type { ClockState, HostClockStep, HostState } from './state.ts';
 import type { ClockDraft } from './transition.ts';
 
 /**
@@ -26,29 +27,45 @@ export function cycleInterval(raw: TkClock, tickNs: number): bigint {
   return ((BigInt(tickNs) << BigInt(raw.shift)) + mult / 2n) / mult;
 }
 
-export function runTimekeepingUpdate(d: ClockDraft, cfg: ClockConfig): void {
-  const host = d.host;
-  const cycles = hostClocksourceCycles(d, cfg);
+/**
+ * Runs the update on `d`, a draft of `s`. The host is read from `s` (no caller changes it before
+ * the update) and assigned as one new record at the draft's root: field writes through `d.host`
+ * would cost immer a proxy per clock touched.
+ */
+export function runTimekeepingUpdate(d: ClockDraft, s: ClockState, cfg: ClockConfig): void {
+  const host = s.host;
+  const cycles = hostClocksourceCycles(s, cfg);
   const monoBefore = timekeeperRead(host.mono, cycles);
   const rawBefore = timekeeperRead(host.raw, cycles);
   const interval = cycleInterval(host.raw, cfg.tickNs);
-  host.lastUpdateAt = d.now;
-  if (u64(cycles - host.mono.cycleLast) < interval) return;
-
-  host.raw = timekeeperAccumulate(host.raw, cycles, interval);
-  let mono = timekeeperAccumulate(host.mono, cycles, interval);
-  if (host.ntpPendingAdj !== 0) {
-    mono = timekeeperApplyAdjustment(mono, host.ntpPendingAdj, u64(cycles - mono.cycleLast));
-    host.ntpPendingAdj = 0;
+  if (u64(cycles - host.mono.cycleLast) < interval) {
+    d.host = hostState(host.mono, host.raw, host.ntpPendingAdj, host, s.now, host.lastUpdate);
+    return;
   }
-  host.mono = mono;
-  host.lastUpdate = {
+
+  const raw = timekeeperAccumulate(host.raw, cycles, interval);
+  let mono = timekeeperAccumulate(host.mono, cycles, interval);
+  if (host.ntpPendingAdj !== 0)
+    mono = timekeeperApplyAdjustment(mono, host.ntpPendingAdj, u64(cycles - mono.cycleLast));
+  d.host = hostState(mono, raw, 0, host, s.now, {
     monoBefore,
-    monoAfter: timekeeperRead(host.mono, cycles),
+    monoAfter: timekeeperRead(mono, cycles),
     rawBefore,
-    rawAfter: timekeeperRead(host.raw, cycles),
-  };
+    rawAfter: timekeeperRead(raw, cycles),
+  });
   remapRawTimers(d);
+}
+
+/** A host record, field by field (one shape for every host record; see setTask in guestReads.ts). */
+function hostState(
+  mono: TkClock,
+  raw: TkClock,
+  ntpPendingAdj: number,
+  before: HostState,
+  lastUpdateAt: number,
+  lastUpdate: HostClockStep,
+): HostState {
+  return { mono, raw, ntpPendingAdj, ntpChanges: before.ntpChanges, lastUpdateAt, lastUpdate };
 }
 
 /** At a tick, a busy pCPU re-maps its MONOTONIC_RAW hrtimers with the new conversion; an idle one cannot. */

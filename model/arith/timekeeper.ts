@@ -99,7 +99,21 @@ export function clocksourceMultShiftKhz(khz: bigint): MultShift {
  */
 export function timekeeperInitial(khz: bigint, cycleLast = 0n, base = 0n): TkClock {
   const { mult, shift } = clocksourceMultShiftKhz(khz);
-  return { cycleLast: u64(cycleLast), mult, shift, xtimeNsec: 0n, base };
+  return tkClock(u64(cycleLast), mult, shift, 0n, base);
+}
+
+/**
+ * A clock, field by field: clocks built here all have one shape, and copying one with a field
+ * changed costs an object literal, not a spread (V8's slow path for `{ ...tk, base }`).
+ */
+function tkClock(
+  cycleLast: bigint,
+  mult: number,
+  shift: number,
+  xtimeNsec: bigint,
+  base: bigint,
+): TkClock {
+  return { cycleLast, mult, shift, xtimeNsec, base };
 }
 
 /** (cycles - cycleLast) masked to the 64-bit clocksource width. */
@@ -135,7 +149,7 @@ function normalize(tk: TkClock): TkClock {
   // Floor split, correct for negative xtimeNsec too: x = (x >> s) << s + (x & mask).
   const whole = tk.xtimeNsec >> shift;
   const frac = tk.xtimeNsec & ((1n << shift) - 1n);
-  return { ...tk, base: tk.base + whole, xtimeNsec: frac };
+  return tkClock(tk.cycleLast, tk.mult, tk.shift, frac, tk.base + whole);
 }
 
 /**
@@ -150,11 +164,8 @@ export function timekeeperAccumulate(tk: TkClock, cycles: bigint, interval: bigi
   if (interval <= 0n) throw new RangeError(`interval must be positive, got ${interval}`);
   const delta = tkDelta(tk, cycles);
   const consumed = (delta / interval) * interval;
-  return normalize({
-    ...tk,
-    cycleLast: u64(tk.cycleLast + consumed),
-    xtimeNsec: tk.xtimeNsec + consumed * BigInt(tk.mult),
-  });
+  const xtimeNsec = tk.xtimeNsec + consumed * BigInt(tk.mult);
+  return normalize(tkClock(u64(tk.cycleLast + consumed), tk.mult, tk.shift, xtimeNsec, tk.base));
 }
 
 /** Accumulate everything up to `cycles` (cycleLast becomes cycles mod 2^64). */
@@ -176,6 +187,7 @@ export function timekeeperApplyAdjustment(tk: TkClock, adj: number, offset: bigi
   if (!isU64(offset)) throw new RangeError(`offset must be a u64, got ${offset}`);
   const mult = tk.mult + adj;
   assertU32(mult, 'mult + adj');
-  const adjusted: TkClock = { ...tk, mult, xtimeNsec: tk.xtimeNsec - BigInt(adj) * offset };
+  const xtimeNsec = tk.xtimeNsec - BigInt(adj) * offset;
+  const adjusted = tkClock(tk.cycleLast, mult, tk.shift, xtimeNsec, tk.base);
   return adjusted.xtimeNsec < 0n ? normalize(adjusted) : adjusted;
 }

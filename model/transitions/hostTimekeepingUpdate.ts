@@ -19,5 +19,5 @@ export const hostTimekeepingUpdate: Transition<'hostTimekeepingUpdate'> = {
     s.pcpus.some((p) => !p.idle)
       ? [{ kind: 'hostTimekeepingUpdate' }]
       : [],
-  apply: (d, _action, cfg) => runTimekeepingUpdate(d, cfg),
+  apply: (d, _action, cfg, s) => runTimekeepingUpdate(d, s, cfg),
 };

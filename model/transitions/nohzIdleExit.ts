@@ -17,10 +17,10 @@ export const nohzIdleExit: Transition<'nohzIdleExit'> = {
       const work = s.vcpus.some((v) => v.pcpu === pcpu && (v.kicked || !v.halted));
       return work ? [{ kind: 'nohzIdleExit' as const, pcpu }] : [];
     }),
-  apply: (d, { pcpu }, cfg) => {
+  apply: (d, { pcpu }, cfg, s) => {
     const p = d.pcpus[pcpu]!;
     p.idle = false;
     p.wakeAt = -1;
-    runTimekeepingUpdate(d, cfg);
+    runTimekeepingUpdate(d, s, cfg);
   },
 };
