@@ -10,6 +10,7 @@ import {
   timekeeperRead,
   u64,
   type Pvti,
+  type TkClock,
   PVCLOCK_TSC_STABLE_BIT,
 } from './arith/index.ts';
 import type { ClockConfig } from './config.ts';
@@ -60,6 +61,18 @@ export function monoReachesAt(s: ClockState, cfg: ClockConfig, target: bigint): 
   const now = s.now;
   const monoAtT = (t: number): bigint => timekeeperRead(mono, hostTscAt(cfg, 0, t));
   if (monoAtT(now) >= target) return now;
+  // MONOTONIC is nondecreasing from now on (the TSC only grows past cycle_last), so a guess t
+  // with mono(t - 1) < target <= mono(t) is the instant the search below would find, provided
+  // its doubling would reach t within bounds. The guess inverts the two formulas; the search
+  // stays for whatever the guess misses.
+  const guess = monoReachesAtGuess(mono, cfg, target);
+  if (
+    guess > now &&
+    now + 2 * (guess - now) <= Number.MAX_SAFE_INTEGER / 4 &&
+    monoAtT(guess) >= target &&
+    monoAtT(guess - 1) < target
+  )
+    return guess;
   let lo = now; // mono(lo) < target
   let hi = now + 1;
   while (monoAtT(hi) < target) {
@@ -73,6 +86,22 @@ export function monoReachesAt(s: ClockState, cfg: ClockConfig, target: bigint): 
     else lo = mid;
   }
   return hi;
+}
+
+/**
+ * The real instant MONOTONIC reaches `target` by inverting timekeeperRead (fewest cycles past
+ * cycle_last) and hostTscAt (first instant pCPU 0's TSC reaches them), ignoring the u64 wrap:
+ * only a guess, which monoReachesAt checks. -1 when the guess is not a safe integer.
+ */
+function monoReachesAtGuess(mono: TkClock, cfg: ClockConfig, target: bigint): number {
+  const p0 = cfg.pcpus[0]!;
+  const shifted = ((target - mono.base) << BigInt(mono.shift)) - mono.xtimeNsec;
+  const mult = BigInt(mono.mult);
+  const delta = shifted <= 0n ? 0n : (shifted + mult - 1n) / mult;
+  const cycles = mono.cycleLast + delta - p0.tscOffset;
+  if (cycles <= 0n) return -1;
+  const t = (cycles * NS_PER_SEC + p0.tscHz - 1n) / p0.tscHz;
+  return t > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(t);
 }
 
 /** The first real instant at which `vcpu`'s guest TSC reaches `deadline`, on the pCPU it is on now. */
