@@ -11,6 +11,7 @@ import {
   u64,
   type Pvti,
   type TkClock,
+  type TimeScale,
   PVCLOCK_TSC_STABLE_BIT,
 } from './arith/index.ts';
 import type { ClockConfig } from './config.ts';
@@ -138,6 +139,20 @@ export function kvmclockOn(s: ClockState, cfg: ClockConfig, vcpu: number): bigin
 }
 
 /**
+ * kvm_get_time_scale for the guest's TSC rate, worked out once per configuration: it is a loop of
+ * bigint shifts, and every page write needs it.
+ */
+const timeScales = new WeakMap<ClockConfig, TimeScale>();
+function guestTimeScale(cfg: ClockConfig): TimeScale {
+  let scale = timeScales.get(cfg);
+  if (scale === undefined) {
+    scale = kvmGetTimeScale(NS_PER_SEC, cfg.tscKhz * 1000n);
+    timeScales.set(cfg, scale);
+  }
+  return scale;
+}
+
+/**
  * The page kvm_guest_time_update writes for `vcpu` now: anchored at the masterclock snapshot when
  * it is in use, else at this pCPU's TSC and the host's kvmclock base (MONOTONIC_RAW) right now.
  */
@@ -146,7 +161,7 @@ export function pvtiFor(s: ClockState, cfg: ClockConfig, vcpu: number, version: 
   if (v === undefined) throw new RangeError(`no vCPU ${vcpu}`);
   const hostTsc = s.kvm.useMasterClock ? s.kvm.masterCycleNow : hostTscAt(cfg, v.pcpu, s.now);
   const kernelNs = s.kvm.useMasterClock ? s.kvm.masterKernelNs : rawNow(s, cfg);
-  const { shift, mul } = kvmGetTimeScale(NS_PER_SEC, cfg.tscKhz * 1000n);
+  const { shift, mul } = guestTimeScale(cfg);
   const flags = cfg.stableBit ? PVCLOCK_TSC_STABLE_BIT : 0;
   return pvtiPage(version, u64(hostTsc + v.tscOffset), kernelNs, mul, shift, flags);
 }
