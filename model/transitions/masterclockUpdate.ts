@@ -9,9 +9,11 @@
  * allowed number of triggered updates happened; `periodic` at every multiple of the period.
  * Changes: the snapshot, use_master_clock, the update counters, and every vCPU's clock-update request.
  */
+import { castDraft } from 'immer';
 import type { ActionOf } from '../actions.ts';
 import { hostTscAt, rawNow } from '../clocks.ts';
 import type { Transition } from '../transition.ts';
+import { vcpuWithPage } from '../vcpuRecords.ts';
 
 export const masterclockUpdate: Transition<'masterclockUpdate'> = {
   kind: 'masterclockUpdate',
@@ -27,13 +29,20 @@ export const masterclockUpdate: Transition<'masterclockUpdate'> = {
     }
     return actions;
   },
-  apply: (d, { trigger }, cfg) => {
-    const k = d.kvm;
-    k.masterCycleNow = hostTscAt(cfg, 0, d.now);
-    k.masterKernelNs = rawNow(d, cfg);
-    k.useMasterClock = true;
-    k.lastMasterclockUpdateAt = d.now;
-    if (trigger !== 'periodic') k.masterclockUpdates++;
-    for (const v of d.vcpus) v.clockUpdateRequested = true;
+  apply: (d, { trigger }, cfg, s) => {
+    // Built from `s` and assigned as whole records at the draft's root (see setVcpu).
+    const k = s.kvm;
+    d.kvm = {
+      masterCycleNow: hostTscAt(cfg, 0, s.now),
+      masterKernelNs: rawNow(s, cfg),
+      useMasterClock: true,
+      masterclockUpdates: trigger !== 'periodic' ? k.masterclockUpdates + 1 : k.masterclockUpdates,
+      lastMasterclockUpdateAt: s.now,
+      vmOffsetSet: k.vmOffsetSet,
+      unrequestedPvclockWrites: k.unrequestedPvclockWrites,
+    };
+    d.vcpus = castDraft(
+      s.vcpus.map((v) => vcpuWithPage(v, v.pvti, v.pvtiWrite, v.lastClockStep, true)),
+    );
   },
 };

@@ -19,9 +19,11 @@ export const nohzIdleEnter: Transition<'nohzIdleEnter'> = {
       const quiet = s.vcpus.every((v) => v.pcpu !== pcpu || (v.halted && !v.kicked));
       return quiet ? [{ kind: 'nohzIdleEnter' as const, pcpu }] : [];
     }),
-  apply: (d, { pcpu }, cfg) => {
+  apply: (d, { pcpu }, cfg, s) => {
     const p = d.pcpus[pcpu]!;
     p.idle = true;
-    p.wakeAt = clockeventInstant(d, cfg, pcpu);
+    // From `s`: the clockevent depends on the vCPUs' hrtimers and the timekeeper, which this step
+    // leaves alone, and reading them through the draft costs a proxy at every step of the search.
+    p.wakeAt = clockeventInstant(s, cfg, pcpu);
   },
 };
