@@ -30,18 +30,20 @@ export const hrtimerExpire: Transition<'hrtimerExpire'> = {
     });
     return actions;
   },
-  apply: (d, { vcpu }, cfg) => {
-    const v = d.vcpus[vcpu]!;
-    const t = v.timer.hrtimer;
-    const mono = monoNow(d, cfg);
-    const ownClock = t.clock === 'mono' ? mono : rawNow(d, cfg);
+  apply: (d, { vcpu }, cfg, s) => {
+    // The clocks are read from `s` (nothing is written before they are read): through the draft
+    // every read of the timekeeper and the vCPU would cost a proxy.
+    const t = s.vcpus[vcpu]!.timer.hrtimer;
+    const mono = monoNow(s, cfg);
+    const ownClock = t.clock === 'mono' ? mono : rawNow(s, cfg);
     if (mono >= t.queuedMono && ownClock >= t.expires) {
       cfg.policies.hrtimerExpiry(d, cfg, vcpu);
     } else if (mono >= t.queuedMono && t.clock === 'raw') {
       // Re-map with today's conversion; the clockevent cannot be programmed less than 1 ns ahead.
-      const mapped = rawToMono(d, t.expires);
-      t.queuedMono = mapped > mono ? mapped : mono + 1n;
+      const mapped = rawToMono(s, t.expires);
+      d.vcpus[vcpu]!.timer.hrtimer.queuedMono = mapped > mono ? mapped : mono + 1n;
     }
+    const v = d.vcpus[vcpu]!;
     const pcpu = d.pcpus[v.pcpu]!;
     if (pcpu.idle) pcpu.wakeAt = clockeventInstant(d, cfg, v.pcpu);
   },
