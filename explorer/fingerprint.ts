@@ -105,6 +105,8 @@ function anyLength(words: Int32Array, out: Uint32Array, length: number): void {
 
 /** SEED ^ 4: lanes 2 to 4 of a one-word encoding, which absorb no word. */
 const IDLE_LANE = SEED ^ 4;
+/** 3 * IDLE_LANE, wrapped to 32 bits (so that the sums below stay 32-bit integer additions). */
+const IDLE_LANES = Math.imul(IDLE_LANE, 3);
 
 /**
  * `fingerprint` of a one-word encoding (a toy model's state; the explorer's ceiling), computed
@@ -115,9 +117,9 @@ function oneWord(word: number, out: Uint32Array): void {
   let k1 = Math.imul(word, C1);
   k1 = Math.imul((k1 << 15) | (k1 >>> 17), C2);
   // The cross-mix before the finalisation: h1 + h2 + h3 + h4, then each other lane plus that.
-  const mixed = ((SEED ^ k1 ^ 4) + 3 * IDLE_LANE) | 0;
+  const mixed = ((SEED ^ k1 ^ 4) + IDLE_LANES) | 0;
   const idle = fmix((IDLE_LANE + mixed) | 0);
-  const h1 = (fmix(mixed) + 3 * idle) | 0;
+  const h1 = (fmix(mixed) + Math.imul(idle, 3)) | 0;
   let h2 = (idle + h1) | 0;
   if (h1 === 0 && h2 === 0) h2 = 1;
   out[0] = h1;
