@@ -151,14 +151,7 @@ export class FingerprintSet implements VisitedSet {
 
   stage(index: number, words: Int32Array, length: number): void {
     const at = 2 * index;
-    if (at >= this.staged.length) {
-      const grown = new Uint32Array(Math.max(2 * this.staged.length, at + 2));
-      grown.set(this.staged);
-      this.staged = grown;
-      const homes = new Int32Array(grown.length / 2);
-      homes.set(this.homes);
-      this.homes = homes;
-    }
+    if (at >= this.staged.length) this.growStaging(at);
     if (index === 0) this.homeCount = 0;
     const fp = this.fp;
     fingerprint(words, fp, length);
@@ -175,6 +168,16 @@ export class FingerprintSet implements VisitedSet {
       this.staged[at + 1] = hi;
       this.homes[this.homeCount++] = 2 * this.slotOf(lo);
     }
+  }
+
+  /** Makes room for a staged fingerprint at `at` (a state with many actions). */
+  private growStaging(at: number): void {
+    const staged = new Uint32Array(Math.max(2 * this.staged.length, at + 2));
+    staged.set(this.staged);
+    this.staged = staged;
+    const homes = new Int32Array(staged.length / 2);
+    homes.set(this.homes);
+    this.homes = homes;
   }
 
   /**
