@@ -10,6 +10,7 @@ import type { ExploreResult, Progress } from './result.ts';
 import { Findings, assembleResult } from './findings.ts';
 import { exploreParallel, type WorkerOptions } from './parallel/coordinator.ts';
 import { StateLog } from './stateLog.ts';
+import { SuccessorBatch } from './successorBatch.ts';
 import { ExactSet, FingerprintSet, type VisitedSet } from './visitedSet.ts';
 
 export interface ExploreOptions {
@@ -48,6 +49,7 @@ export interface ExploreOptions {
 
 /** How often (in expanded states) the time and memory limits are looked at. */
 const CHECK_EVERY = 1024;
+const NO_ACTIONS: readonly never[] = [];
 
 export function explore<S, A>(
   model: Model<S, A>,
@@ -74,11 +76,9 @@ export function explore<S, A>(
   const canonical = options.symmetry === false ? undefined : model.encodeCanonical;
   const findings = new Findings(model);
   const encode = model.encode;
-  const actionsOf = model.actions;
-  const next = model.next;
 
   let transitions = 0;
-  let generated = 0; // initial states plus successors computed: the m of the collision estimate
+  let initialGenerated = 0; // initial states computed: with the transitions, the m of the collision estimate
   let depth = 0;
   let deepest = 0;
   let expanded = 0;
@@ -89,11 +89,13 @@ export function explore<S, A>(
     if (canonical === undefined) encode(state, enc);
     else canonical(state, enc);
   };
+  const batch = new SuccessorBatch(model, visited, enc, key);
   const storedBytes = (): number => visited.bytes + log.bytes;
-  const progress = (frontier: number): Progress => ({
+  // Takes the counters as arguments: a variable a closure reads lives in memory, not a register.
+  const progress = (transitionsSoFar: number, atDepth: number, frontier: number): Progress => ({
     distinctStates: log.size,
-    transitions,
-    depth,
+    transitions: transitionsSoFar,
+    depth: atDepth,
     frontier,
     elapsedMs: clock() - started,
     storedBytes: storedBytes(),
@@ -102,7 +104,7 @@ export function explore<S, A>(
   let frontier: S[] = [];
   try {
     for (const [index, state] of model.init().entries()) {
-      generated++;
+      initialGenerated++;
       key(state);
       if (!visited.add(enc.buffer, enc.length)) continue;
       if (log.size >= maxStates) {
@@ -124,7 +126,7 @@ export function explore<S, A>(
 
   let firstId = 0; // the id of frontier[0]: a level's states have consecutive ids
   levels: while (frontier.length > 0 && !findings.shouldStop(stopOnViolation)) {
-    onProgress?.(progress(frontier.length));
+    onProgress?.(progress(transitions, depth, frontier.length));
     checkLimits();
     if (findings.truncatedBy !== undefined) break;
     if (depth >= maxDepth) {
@@ -132,38 +134,54 @@ export function explore<S, A>(
       break;
     }
     const nextFrontier: S[] = [];
-    for (let k = 0; k < frontier.length; k++) {
-      const state = frontier[k]!;
-      const id = firstId + k;
-      let action: A | undefined;
-      try {
-        const actions = actionsOf(state);
-        log.beginExpansion(id);
-        if (actions.length === 0) findings.terminal(state, id, depth);
-        for (let i = 0; i < actions.length; i++) {
-          action = actions[i]!;
-          const successor = next(state, action);
-          transitions++;
-          generated++;
-          key(successor);
-          if (!visited.add(enc.buffer, enc.length)) continue;
-          if (log.size >= maxStates) {
-            findings.truncate('states');
-            break;
+    // The successors of a batch of states are computed first (SuccessorBatch), then added state
+    // by state in the order one lookup after another would have: same ids, same findings.
+    for (let k = 0; k < frontier.length;) {
+      batch.fill(frontier, k);
+      const { actions, successors, size } = batch;
+      for (let j = 0; j < size; j++, k++) {
+        const state = frontier[k]!;
+        const id = firstId + k;
+        const failed = j === size - 1 ? batch.failedIn : undefined;
+        let enabled: readonly A[] = NO_ACTIONS;
+        let actionIndex = -1; // of the action whose successor is being added, for an error
+        try {
+          if (failed === 'actions') throw batch.error;
+          enabled = actions[j]!;
+          log.beginExpansion(id);
+          if (enabled.length === 0) findings.terminal(state, id, depth);
+          const start = batch.start(j);
+          const end = batch.end(j);
+          let cut = false;
+          for (let t = start; t < end; t++) {
+            transitions++;
+            if (!visited.addStaged(t)) continue;
+            if (log.size >= maxStates) {
+              findings.truncate('states');
+              cut = true;
+              break;
+            }
+            actionIndex = t - start;
+            deepest = depth + 1;
+            const successor = successors[t]!;
+            nextFrontier.push(successor);
+            findings.discovered(successor, log.pushChild(actionIndex), depth + 1);
           }
-          deepest = depth + 1;
-          const childId = log.pushChild(i);
-          nextFrontier.push(successor);
-          findings.discovered(successor, childId, depth + 1);
+          if (failed !== undefined && !cut) {
+            // The model threw computing the successor for the action after the last one added.
+            actionIndex = end - start;
+            if (failed === 'key') transitions++;
+            throw batch.error;
+          }
+        } catch (e) {
+          findings.fail(e, id, actionIndex < 0 ? undefined : enabled[actionIndex]);
+          break levels;
         }
-      } catch (e) {
-        findings.fail(e, id, action);
-        break levels;
+        if (++expanded % CHECK_EVERY === 0) checkLimits();
+        if (onProgress !== undefined && expanded % progressEvery === 0)
+          onProgress(progress(transitions, depth, frontier.length - k + nextFrontier.length));
+        if (findings.shouldStop(stopOnViolation)) break levels;
       }
-      if (++expanded % CHECK_EVERY === 0) checkLimits();
-      if (onProgress !== undefined && expanded % progressEvery === 0)
-        onProgress(progress(frontier.length - k + nextFrontier.length));
-      if (findings.shouldStop(stopOnViolation)) break levels;
     }
     firstId += frontier.length;
     frontier = nextFrontier;
@@ -175,7 +193,7 @@ export function explore<S, A>(
     mode: options.exact ? 'exact' : 'fingerprint',
     distinctStates: log.size,
     transitions,
-    generated,
+    generated: initialGenerated + transitions,
     maxDepth: deepest,
     elapsedMs: clock() - started,
     storedBytes: storedBytes(),

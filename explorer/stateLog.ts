@@ -15,7 +15,7 @@
 
 export const NO_PARENT = -1;
 
-const CHUNK_BITS = 14;
+const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 const SAMPLE_BITS = 10;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/index.ts';
+import { fastGrid } from './toys/fastGrid.ts';
 import { gridWalker } from './toys/gridWalker.ts';
 import { graphModel, naiveDistances, type Graph } from './toys/randomGraph.ts';
 import { mutex } from './toys/mutex.ts';
@@ -159,6 +160,23 @@ describe('stats', () => {
     const m = 1 + 4 * 10 * 9; // the initial state plus every transition
     expect(r.stats.collisionProbability).toBeCloseTo((n * (m - n)) / 2 ** 64, 30);
     expect(r.stats.bytesPerState).toBeGreaterThan(8);
+  });
+
+  it('stores at most 16 bytes per state (visited set and state log) from 32K states on', () => {
+    // Through the growths of the fingerprint table and the start of its recent-fingerprint cache.
+    let worst = 0;
+    let seen = 0;
+    const r = explore(fastGrid(560), {
+      progressEvery: 64,
+      onProgress: (p) => {
+        if (p.distinctStates < 32_768) return;
+        seen++;
+        worst = Math.max(worst, p.storedBytes / p.distinctStates);
+      },
+    });
+    expect(r.stats.distinctStates).toBe(560 * 560);
+    expect(seen).toBeGreaterThan(1000);
+    expect(worst).toBeLessThanOrEqual(16);
   });
 
   it('reports an error thrown by the model, with the path to the state it failed in', () => {
