@@ -177,6 +177,9 @@ export function explore<S, A>(
           findings.fail(e, id, actionIndex < 0 ? undefined : enabled[actionIndex]);
           break levels;
         }
+        // Expanded: the state is let go now, not at the end of its level (a level can be most of
+        // the states in memory). The depth check above is the only later reader, before any expansion.
+        (frontier as (S | undefined)[])[k] = undefined;
         if (++expanded % CHECK_EVERY === 0) checkLimits();
         if (onProgress !== undefined && expanded % progressEvery === 0)
           onProgress(progress(transitions, depth, frontier.length - k + nextFrontier.length));
