@@ -33,29 +33,32 @@ export function taskWith(
   return { vcpu, read, reads, migrations, prevRead: t.prevRead, lastRead: t.lastRead };
 }
 
-/** Gives task `task` of `d` (a draft of `s`) the read progress `read` (see setTask). */
-export function setReadProgress(
+/**
+ * The read progress `r` with `changes`, written out field by field (see taskWith), so every read
+ * record has one shape whichever fields a step changes.
+ */
+export function readWith(r: ReadProgress, changes: Partial<ReadProgress>): ReadProgress {
+  return {
+    active: changes.active ?? r.active,
+    step: changes.step ?? r.step,
+    pageVcpu: changes.pageVcpu ?? r.pageVcpu,
+    version: changes.version ?? r.version,
+    fields: changes.fields ?? r.fields,
+    tsc: changes.tsc ?? r.tsc,
+    torn: changes.torn ?? r.torn,
+    floorAtStart: changes.floorAtStart ?? r.floorAtStart,
+  };
+}
+
+/** Gives task `task` of `d` (a draft of `s`) its read progress with `changes` (see setTask). */
+export function updateRead(
   d: ClockDraft,
   s: ClockState,
   task: number,
-  read: ReadProgress,
+  changes: Partial<ReadProgress>,
 ): void {
   const t = s.tasks[task]!;
-  setTask(d, s, task, taskWith(t, t.vcpu, read, t.reads, t.migrations));
-}
-
-/** A read progress record, field by field (see taskWith). */
-export function readProgress(
-  active: boolean,
-  step: number,
-  pageVcpu: number,
-  version: number,
-  fields: ReadProgress['fields'],
-  tsc: bigint,
-  torn: boolean,
-  floorAtStart: bigint,
-): ReadProgress {
-  return { active, step, pageVcpu, version, fields, tsc, torn, floorAtStart };
+  setTask(d, s, task, taskWith(t, t.vcpu, readWith(t.read, changes), t.reads, t.migrations));
 }
 
 /**
@@ -75,9 +78,7 @@ export function recordRead(
   const r = before.read;
   setTask(d, s, task, {
     vcpu: before.vcpu,
-    read: r.active
-      ? readProgress(false, 0, r.pageVcpu, r.version, r.fields, r.tsc, r.torn, r.floorAtStart)
-      : r,
+    read: r.active ? readWith(r, { active: false, step: 0 }) : r,
     reads: before.reads + 1,
     migrations: before.migrations,
     prevRead: before.lastRead,

@@ -22,7 +22,7 @@ import { pvclockReadCycles } from '../arith/index.ts';
 import type { ActionOf, ReadStep } from '../actions.ts';
 import { guestTsc } from '../clocks.ts';
 import type { ClockConfig } from '../config.ts';
-import { readProgress, recordRead, setReadProgress } from '../guestReads.ts';
+import { recordRead, updateRead } from '../guestReads.ts';
 import { NO_ACTIONS, sharedAction, withAction } from '../sharedActions.ts';
 import type { ClockState } from '../state.ts';
 import type { ClockDraft, Transition } from '../transition.ts';
@@ -79,7 +79,7 @@ function finish(
 
 type StepApply = (d: ClockDraft, s: ClockState, cfg: ClockConfig, task: number) => void;
 
-// Each step writes the task's new read progress as one record (setReadProgress: cheaper in immer
+// Each step writes the task's new read progress as one record (updateRead: cheaper in immer
 // than field writes through the draft), built from `s`.
 
 /** A read done in one step, waiting while the version is odd. */
@@ -97,82 +97,35 @@ const whole: StepApply = (d, s, cfg, task) => {
 const version: StepApply = (d, s, cfg, task) => {
   const read = s.tasks[task]!.read;
   const pageVcpu = cfg.policies.readPage(s, task);
-  setReadProgress(
-    d,
-    s,
-    task,
-    readProgress(
-      true,
-      1,
-      pageVcpu,
-      s.vcpus[pageVcpu]!.pvti.version,
-      read.fields,
-      read.tsc,
-      read.torn,
-      // A retry is still the same read: it keeps the floor of its first attempt.
-      read.active ? read.floorAtStart : s.guest.maxReturned,
-    ),
-  );
+  updateRead(d, s, task, {
+    active: true,
+    step: 1,
+    pageVcpu,
+    version: s.vcpus[pageVcpu]!.pvti.version,
+    // A retry is still the same read: it keeps the floor of its first attempt.
+    floorAtStart: read.active ? read.floorAtStart : s.guest.maxReturned,
+  });
 };
 
 const fields: StepApply = (d, s, cfg, task) => {
   const read = s.tasks[task]!.read;
-  setReadProgress(
-    d,
-    s,
-    task,
-    readProgress(
-      read.active,
-      2,
-      read.pageVcpu,
-      read.version,
-      s.vcpus[read.pageVcpu]!.pvti,
-      read.tsc,
-      pageIsPartial(s, cfg, read.pageVcpu),
-      read.floorAtStart,
-    ),
-  );
+  updateRead(d, s, task, {
+    step: 2,
+    fields: s.vcpus[read.pageVcpu]!.pvti,
+    torn: pageIsPartial(s, cfg, read.pageVcpu),
+  });
 };
 
 const tsc: StepApply = (d, s, cfg, task) => {
-  const read = s.tasks[task]!.read;
   const now = guestTsc(s, cfg, s.tasks[task]!.vcpu);
-  setReadProgress(
-    d,
-    s,
-    task,
-    readProgress(
-      read.active,
-      3,
-      read.pageVcpu,
-      read.version,
-      read.fields,
-      now,
-      read.torn,
-      read.floorAtStart,
-    ),
-  );
+  updateRead(d, s, task, { step: 3, tsc: now });
 };
 
 const check: StepApply = (d, s, cfg, task) => {
   const read = s.tasks[task]!.read;
   if (s.vcpus[read.pageVcpu]!.pvti.version !== read.version) {
     // pvclock_read_retry: start over, getcpu included
-    setReadProgress(
-      d,
-      s,
-      task,
-      readProgress(
-        read.active,
-        0,
-        read.pageVcpu,
-        read.version,
-        read.fields,
-        read.tsc,
-        read.torn,
-        read.floorAtStart,
-      ),
-    );
+    updateRead(d, s, task, { step: 0 });
     return;
   }
   finish(d, s, cfg, task, {
