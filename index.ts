@@ -2,7 +2,9 @@
  * clockcheck as a library: `import { checkScenario, defineVariant } from 'clockcheck'`.
  *
  * - defineVariant: declare a variant of a scenario in your own file (what `clockcheck check
- *   --variant-file` and `clockcheck verify-fix` load), with the model's helpers and types below.
+ *   --variant-file` and `clockcheck verify-fix` load), with the model's helpers and types below;
+ *   defineReader and its building blocks (getcpu, readVersion, rdtsc, rdtscp, readFields,
+ *   recheck, ...) make a guest clock reader of your own in a few lines.
  * - checkScenario: explore a built-in or your own variant and get the verdicts as data;
  *   `problems` is empty exactly when every verdict is as expected and the run complete.
  * - verifyFix: the four steps of `clockcheck verify-fix`, as data.
@@ -62,3 +64,6 @@ export {
   rawToMono,
 } from './model/clocks.ts';
 export { armForRemaining, clockeventInstant, disarm, kick, latchPending } from './model/timers.ts';
+
+// A guest clock reader of your own: defineReader and the steps the kernel's readers are made of.
+export * from './model/readers/index.ts';

@@ -16,9 +16,11 @@ import {
 } from '../model/scenarios/index.ts';
 import type { ClockDraft, Transition, TransitionOverrides } from '../model/transition.ts';
 import { TRANSITIONS } from '../model/transitions/index.ts';
+import { readerProblem, type Reader } from '../model/readers/reader.ts';
 import { isDefinedVariant, type DraftResult } from './defineVariant.ts';
 import { InputError } from './inputError.ts';
 import type { CustomVariant } from './resolve.ts';
+import { checkedReader } from './userReader.ts';
 
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const POINTS = Object.keys(POLICY_LIBRARY) as PolicyPoint[];
@@ -83,7 +85,10 @@ function fail(where: string, problem: string): never {
 }
 
 function checkReplacement(where: string, point: PolicyPoint, impl: unknown): void {
-  if (point === 'pvclockWrite') {
+  if (point === 'reader') {
+    const problem = readerProblem(impl);
+    if (problem !== undefined) fail(where, `policies.reader: ${problem}`);
+  } else if (point === 'pvclockWrite') {
     const steps = isRecord(impl) ? impl['steps'] : undefined;
     const ok =
       Array.isArray(steps) &&
@@ -115,6 +120,7 @@ function checkReplacement(where: string, point: PolicyPoint, impl: unknown): voi
 /** The replacement as the model calls it: draft-changing ones may return a new state instead. */
 function asPolicy(point: PolicyPoint, impl: unknown, where: string): unknown {
   const what = `${where}: policies.${point}`;
+  if (point === 'reader') return checkedReader(impl as Reader, where);
   if (DRAFT_POINTS.includes(point)) {
     const fn = impl as (d: ClockDraft, ...rest: unknown[]) => DraftResult;
     return (d: ClockDraft, ...rest: unknown[]) => adopt(d, fn(d, ...rest), what);

@@ -27,8 +27,11 @@ export type ActionOf<K extends ActionKind> = Extract<ClockAction, { readonly kin
 
 export type MasterclockTrigger = 'hotplug' | 'xen-shared-info' | 'periodic';
 
-/** The steps of a guest clock read; `whole` is a read done in one step. */
-export type ReadStep = 'version' | 'fields' | 'tsc' | 'check' | 'whole';
+/**
+ * The name of a step of the reader in use (the reader policy, model/readers/): the built-in
+ * readers' are `whole` (a read in one step) and `version`, `fields`, `tsc`, `check`.
+ */
+export type ReadStep = string;
 
 /** Every action kind, in the order enabled actions are listed. */
 export const ACTION_KINDS: readonly ActionKind[] = [

@@ -59,6 +59,9 @@ export {
 } from './clocks.ts';
 export { armForRemaining, kick, latchPending, disarm, clockeventInstant } from './timers.ts';
 
+// What a reader is made of (defineReader and its building blocks), for a reader of one's own.
+export * from './readers/index.ts';
+
 export {
   POLICY_LIBRARY,
   DEFAULT_POLICIES,
@@ -72,6 +75,7 @@ export type { HrtimerExpiryPolicy } from './policies/hrtimerExpiry.ts';
 export type { PvclockWriteProtocol, PvtiWriteStep } from './policies/pvclockWriteProtocol.ts';
 export type { ReadClampPolicy, ClampResult } from './policies/readClamp.ts';
 export type { ReadPagePolicy } from './policies/readPage.ts';
+export type { ReaderPolicy } from './policies/reader.ts';
 export type { TimerClockPolicy } from './policies/timerClock.ts';
 export type { WakeCheckPolicy } from './policies/wakeCheck.ts';
 

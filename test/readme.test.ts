@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveTarget } from '../check/resolve.ts';
+import { runCheck } from '../check/runCheck.ts';
+import { loadVariantFile } from '../check/variantFile.ts';
 import { cli } from './helpers.ts';
 
 const README = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
@@ -28,5 +32,16 @@ describe('README', () => {
     const png = readFileSync(join(import.meta.dirname, '../docs/counterexample.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(README).toContain('](docs/counterexample.png)');
+  });
+
+  it('"A reader of your own" runs as written, and holds as it says', async () => {
+    const section = README.indexOf('### A reader of your own');
+    const from = README.indexOf('```ts\n', section) + '```ts\n'.length;
+    const file = join(mkdtempSync(join(tmpdir(), 'clockcheck-readme-')), 'rdtscp-reader.ts');
+    writeFileSync(file, README.slice(from, README.indexOf('```\n', from)));
+    const [variant] = await loadVariantFile(file);
+    const { result } = runCheck(resolveTarget({ scenario: 'pvclock-read', variant: variant! }));
+    expect(result.complete).toBe(true);
+    expect(result.violations).toEqual([]);
   });
 });

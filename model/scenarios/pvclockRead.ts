@@ -148,10 +148,9 @@ export const pvclockRead = {
         taskMigrations: int(params, 'migrations'),
         pvclockWrites: int(params, 'hostWrites'),
       },
-      splitReads: true,
       writesDuringReads: bool(params, 'hostWritesDuringRead'),
       stableBit: variant.settings?.['stableBit'] === true,
-      policies: resolvePolicies({ readClamp: 'none', ...variant.policies }),
+      policies: resolvePolicies({ reader: 'split', readClamp: 'none', ...variant.policies }),
     };
   },
 } as const satisfies Scenario;

@@ -68,7 +68,8 @@ export const unsyncedTsc = {
     },
     {
       name: 'splitReads',
-      meaning: 'reads take four steps (version, fields, tsc, check) instead of one',
+      meaning:
+        'reads take four steps (the split reader: version, fields, tsc, check) instead of one',
       type: 'boolean',
       default: false,
     },
@@ -127,9 +128,11 @@ export const unsyncedTsc = {
         readsPerTask: int(params, 'reads'),
         taskMigrations: int(params, 'migrations'),
       },
-      splitReads: bool(params, 'splitReads'),
       stableBit: variant.settings?.['stableBit'] === true,
-      policies: resolvePolicies(variant.policies),
+      policies: resolvePolicies({
+        reader: bool(params, 'splitReads') ? 'split' : 'one-step',
+        ...variant.policies,
+      }),
     };
   },
 } as const satisfies Scenario;

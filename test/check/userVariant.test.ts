@@ -164,7 +164,7 @@ describe('a user variant is checked at run time too (files are loaded without a 
     [
       'unknown policy point',
       { policies: { hrtimerExpiri: 'kick' } },
-      "f.ts: variant 'x': policies.hrtimerExpiri is not a policy point (points: readPage, readClamp, pvclockWrite, timerClock, hrtimerExpiry, wakeCheck, counterRestore)",
+      "f.ts: variant 'x': policies.hrtimerExpiri is not a policy point (points: reader, readPage, readClamp, pvclockWrite, timerClock, hrtimerExpiry, wakeCheck, counterRestore)",
     ],
     [
       'unknown policy name',

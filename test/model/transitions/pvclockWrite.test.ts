@@ -190,9 +190,8 @@ describe('pvclockWrite: bulk-copy (version += 2, then one copy in struct order)'
 
   it('lets a read start at every step (the version is always even)', () => {
     const reads = writing({
-      policies: { pvclockWrite: 'bulk-copy', readPage: 'vcpu0' },
+      policies: { pvclockWrite: 'bulk-copy', readPage: 'vcpu0', reader: 'split' },
       transitions: ['pvclockWrite', 'guestRead'],
-      splitReads: true,
       limits: { readsPerTask: 1 },
     });
     for (const p of pages())
@@ -227,9 +226,8 @@ describe('pvclockWrite: odd-even (version odd, fields, version even)', () => {
 
   it('lets no read start until the version is even again', () => {
     const reads = writing({
-      policies: { pvclockWrite: 'odd-even', readPage: 'vcpu0' },
+      policies: { pvclockWrite: 'odd-even', readPage: 'vcpu0', reader: 'split' },
       transitions: ['pvclockWrite', 'guestRead'],
-      splitReads: true,
       limits: { readsPerTask: 1 },
     });
     expect(pages().map((p) => enabled(p, reads, 'guestRead').length)).toEqual([0, 0, 0, 0, 1]);
