@@ -65,5 +65,23 @@ export {
 } from './model/clocks.ts';
 export { armForRemaining, clockeventInstant, disarm, kick, latchPending } from './model/timers.ts';
 
-// A guest clock reader of your own: defineReader and the steps the kernel's readers are made of.
+// A guest clock reader of your own: defineReader and the steps the kernel's readers are made of;
+// a host page-write protocol of your own: definePvclockWrite and its steps.
 export * from './model/readers/index.ts';
+export {
+  copyFields,
+  copyScaleAndFlags,
+  copySystemTime,
+  copyTscTimestamp,
+  copyVisibleSubset,
+  definePvclockWrite,
+  PVTI_FIELDS,
+  versionEven,
+  versionOdd,
+  versionPlus2,
+  writeVersion,
+  writeWholePage,
+  type PvclockWriteProtocol,
+  type PvtiField,
+  type PvtiWriteStep,
+} from './model/policies/pvclockWriteProtocol.ts';

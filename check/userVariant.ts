@@ -16,6 +16,7 @@ import {
 } from '../model/scenarios/index.ts';
 import type { ClockDraft, Transition, TransitionOverrides } from '../model/transition.ts';
 import { TRANSITIONS } from '../model/transitions/index.ts';
+import { pvclockWriteProblem } from '../model/policies/pvclockWriteProtocol.ts';
 import { readerProblem, type Reader } from '../model/readers/reader.ts';
 import { isDefinedVariant, type DraftResult } from './defineVariant.ts';
 import { InputError } from './inputError.ts';
@@ -89,22 +90,8 @@ function checkReplacement(where: string, point: PolicyPoint, impl: unknown): voi
     const problem = readerProblem(impl);
     if (problem !== undefined) fail(where, `policies.reader: ${problem}`);
   } else if (point === 'pvclockWrite') {
-    const steps = isRecord(impl) ? impl['steps'] : undefined;
-    const ok =
-      Array.isArray(steps) &&
-      steps.length > 0 &&
-      steps.every(
-        (s) =>
-          isRecord(s) &&
-          typeof s['name'] === 'string' &&
-          typeof s['apply'] === 'function' &&
-          typeof s['partialAfter'] === 'boolean',
-      );
-    if (!ok)
-      fail(
-        where,
-        'policies.pvclockWrite must be a name or { steps: [{ name, apply, partialAfter }] }',
-      );
+    const problem = pvclockWriteProblem(impl);
+    if (problem !== undefined) fail(where, `policies.pvclockWrite: ${problem}`);
   } else if (point === 'counterRestore') {
     if (
       !isRecord(impl) ||

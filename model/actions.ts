@@ -10,7 +10,7 @@ export type ClockAction =
   | { readonly kind: 'nohzIdleEnter'; readonly pcpu: number }
   | { readonly kind: 'nohzIdleExit'; readonly pcpu: number }
   | { readonly kind: 'masterclockUpdate'; readonly trigger: MasterclockTrigger }
-  | { readonly kind: 'pvclockWrite'; readonly vcpu: number }
+  | { readonly kind: 'pvclockWrite'; readonly vcpu: number; readonly choice?: number }
   | { readonly kind: 'guestRead'; readonly task: number; readonly step: ReadStep }
   | { readonly kind: 'guestCounterRead'; readonly task: number }
   | { readonly kind: 'vcpuMigrate'; readonly vcpu: number; readonly to: number }

@@ -72,7 +72,23 @@ export {
 } from './policies/index.ts';
 export { WHOLE_VM, type CounterRestorePolicy } from './policies/counterRestore.ts';
 export type { HrtimerExpiryPolicy } from './policies/hrtimerExpiry.ts';
-export type { PvclockWriteProtocol, PvtiWriteStep } from './policies/pvclockWriteProtocol.ts';
+export {
+  copyFields,
+  copyScaleAndFlags,
+  copySystemTime,
+  copyTscTimestamp,
+  copyVisibleSubset,
+  definePvclockWrite,
+  PVTI_FIELDS,
+  versionEven,
+  versionOdd,
+  versionPlus2,
+  writeVersion,
+  writeWholePage,
+  type PvclockWriteProtocol,
+  type PvtiField,
+  type PvtiWriteStep,
+} from './policies/pvclockWriteProtocol.ts';
 export type { ReadClampPolicy, ClampResult } from './policies/readClamp.ts';
 export type { ReadPagePolicy } from './policies/readPage.ts';
 export type { ReaderPolicy } from './policies/reader.ts';

@@ -39,6 +39,9 @@ export const policyPage: PageChoice = (c) => c.cfg.policies.readPage(c.s, c.task
  * write protocol's step just taken says so).
  */
 export function pageHalfWritten(s: ClockState, cfg: ClockConfig, vcpu: number): boolean {
-  const w = s.vcpus[vcpu]!.pvtiWrite;
-  return w.active && w.step > 0 && cfg.policies.pvclockWrite.steps[w.step - 1]!.partialAfter;
+  const v = s.vcpus[vcpu]!;
+  const w = v.pvtiWrite;
+  if (!w.active || w.step === 0) return false;
+  const partial = cfg.policies.pvclockWrite.steps[w.step - 1]!.partialAfter;
+  return typeof partial === 'boolean' ? partial : partial(v.pvti, w.target, w.previous);
 }

@@ -6,6 +6,12 @@
 import { defineVariant } from '../../check/defineVariant.ts';
 import { guestTsc } from '../../model/clocks.ts';
 import {
+  copyVisibleSubset,
+  definePvclockWrite,
+  versionEven,
+  versionOdd,
+} from '../../model/policies/pvclockWriteProtocol.ts';
+import {
   defineReader,
   rdtscp,
   readFields,
@@ -229,4 +235,22 @@ export const tscAsNumber = defineReader({
       run: () => ({ changes: { tsc: 5 }, then: 'next' }),
     },
   ],
+});
+
+// Well-formed: a page-write protocol of one's own from the building blocks.
+export const ownProtocol = defineVariant({
+  ...base,
+  scenario: 'pvclock-read',
+  policies: {
+    pvclockWrite: definePvclockWrite({ steps: [versionOdd, copyVisibleSubset(), versionEven] }),
+  },
+});
+
+export const protocolStepWithoutApply = defineVariant({
+  ...base,
+  scenario: 'pvclock-read',
+  policies: {
+    // @ts-expect-error: a write step needs apply and partialAfter
+    pvclockWrite: definePvclockWrite({ steps: [{ name: 'copy' }] }),
+  },
 });
