@@ -63,7 +63,17 @@ export {
   rawNow,
   rawToMono,
 } from './model/clocks.ts';
-export { armForRemaining, clockeventInstant, disarm, kick, latchPending } from './model/timers.ts';
+export {
+  armForRemaining,
+  blockAgain,
+  clockeventInstant,
+  deadlineReached,
+  deliverNow,
+  disarm,
+  kick,
+  latchPending,
+  resumeGuest,
+} from './model/timers.ts';
 
 // A guest clock reader of your own: defineReader and the steps the kernel's readers are made of;
 // a host page-write protocol of your own: definePvclockWrite and its steps.

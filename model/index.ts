@@ -57,7 +57,17 @@ export {
   kvmclockOn,
   pvtiFor,
 } from './clocks.ts';
-export { armForRemaining, kick, latchPending, disarm, clockeventInstant } from './timers.ts';
+export {
+  armForRemaining,
+  kick,
+  latchPending,
+  disarm,
+  deliverNow,
+  deadlineReached,
+  resumeGuest,
+  blockAgain,
+  clockeventInstant,
+} from './timers.ts';
 
 // What a reader is made of (defineReader and its building blocks), for a reader of one's own.
 export * from './readers/index.ts';

@@ -34,8 +34,8 @@ describe('README', () => {
     expect(README).toContain('](docs/counterexample.png)');
   });
 
-  it('"A reader of your own" runs as written, and holds as it says', async () => {
-    const section = README.indexOf('### A reader of your own');
+  it('"Your own reader, page write or timer policy": the reader runs as written, and holds as it says', async () => {
+    const section = README.indexOf('### Your own reader, page write or timer policy');
     const from = README.indexOf('```ts\n', section) + '```ts\n'.length;
     const file = join(mkdtempSync(join(tmpdir(), 'clockcheck-readme-')), 'rdtscp-reader.ts');
     writeFileSync(file, README.slice(from, README.indexOf('```\n', from)));
