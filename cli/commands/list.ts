@@ -1,5 +1,5 @@
 /** `clockcheck list [--json]`: the scenarios, their variants with expected verdicts, and their parameters. */
-import { SCENARIOS } from '../../model/scenarios/index.ts';
+import { SCENARIOS } from '../../check/scenarios.ts';
 import type { Style } from '../style.ts';
 
 export function listJson(): string {
@@ -9,12 +9,19 @@ export function listJson(): string {
       title: s.title,
       source: s.source,
       description: s.description,
-      invariants: s.invariants,
+      invariants: s.invariants.map((inv) => ({
+        name: inv.name,
+        meaning: inv.meaning,
+        when: inv.when,
+      })),
+      sometimes: s.sometimes.map((p) => ({ name: p.name, meaning: p.meaning ?? '' })),
+      causeOff: s.causeOff,
       baseline: s.baseline,
       variants: s.variants.map((v) => ({
         name: v.name,
         description: v.description,
         expected: v.expected,
+        sometimes: v.sometimes,
       })),
       params: s.params.map((p) =>
         p.type === 'integer'

@@ -4,7 +4,7 @@ import { InputError } from '../../check/inputError.ts';
 import { resolveTarget } from '../../check/resolve.ts';
 import { runCheck } from '../../check/runCheck.ts';
 import { defaultExpected, resolveUserVariant } from '../../check/userVariant.ts';
-import { scenarioNamed } from '../../model/scenarios/index.ts';
+import { scenarioNamed } from '../../check/scenarios.ts';
 import type { ClockState } from '../../model/state.ts';
 import { armForRemaining, disarm, latchPending } from '../../model/timers.ts';
 
@@ -104,7 +104,7 @@ describe('a user variant', () => {
     const r = run(bad);
     expect(r.status).toBe('error');
     expect(r.error?.message).toBe(
-      "test: variant 'bad-shape': policies.hrtimerExpiry returned a state that has state.vcpus[0].sleeping, which is not a field of the state",
+      'test: state.vcpus[0].sleeping is not a field of the state (after hrtimerExpire vcpu=0)',
     );
   });
 
@@ -144,7 +144,7 @@ describe('a user variant is checked at run time too (files are loaded without a 
     [
       'unknown scenario',
       { scenario: 'tsc-deadline' },
-      'f.ts: scenario "tsc-deadline" is not one of: tsc-deadline-ntp, masterclock-update, pvclock-read, unsynced-tsc, arm64-counter-offset',
+      "f.ts: unknown scenario 'tsc-deadline' (scenarios: tsc-deadline-ntp, masterclock-update, pvclock-read, unsynced-tsc, arm64-counter-offset; for a scenario of your own, give its file with --scenario-file)",
     ],
     [
       'bad name',
@@ -154,7 +154,7 @@ describe('a user variant is checked at run time too (files are loaded without a 
     [
       'built-in name',
       { name: 'rearm-remaining' },
-      "f.ts: variant name 'rearm-remaining' is a built-in variant of tsc-deadline-ntp: choose another",
+      "f.ts: variant name 'rearm-remaining' is a variant of tsc-deadline-ntp already: choose another",
     ],
     [
       'unknown base',

@@ -26,7 +26,7 @@ describe('examples/', () => {
   it('each defines one variant of tsc-deadline-ntp, starting from its baseline', async () => {
     for (const file of ['rearm-remaining.ts', 'rearm-stale-target.ts']) {
       const v = await variantOf(file);
-      expect([v.scenario, v.base.name]).toEqual(['tsc-deadline-ntp', 'recheck-and-block']);
+      expect([v.scenario.name, v.base.name]).toEqual(['tsc-deadline-ntp', 'recheck-and-block']);
     }
   });
 

@@ -8,7 +8,7 @@ import {
   type ModelDescriptor,
 } from '../../explorer/index.ts';
 import { resolveTarget, targetDescriptor } from '../../check/resolve.ts';
-import { loadVariantFile, variantFileDescriptor } from '../../check/variantFile.ts';
+import { fromUserFiles, loadUserFiles, userFilesDescriptor } from '../../check/userFiles.ts';
 import { brokenGrid, fastGrid } from './toys/fastGrid.ts';
 import { graphModel, type Graph } from './toys/randomGraph.ts';
 
@@ -135,11 +135,16 @@ describe('exploring on worker threads', () => {
   });
 
   it("a user's variant file is loaded again in each worker", async () => {
-    const [custom] = await loadVariantFile(
-      fileURLToPath(new URL('../../examples/rearm-stale-target.ts', import.meta.url)),
+    const variantFile = fileURLToPath(
+      new URL('../../examples/rearm-stale-target.ts', import.meta.url),
     );
-    const target = resolveTarget({ scenario: custom!.scenario, variant: custom! });
-    const r = compare(target.model, variantFileDescriptor(target), 2);
+    const files = await loadUserFiles({ variantFile });
+    const custom = files.variants[0]!;
+    const target = fromUserFiles(
+      resolveTarget({ scenario: custom.scenario, variant: custom }),
+      files,
+    );
+    const r = compare(target.model, userFilesDescriptor(target)!, 2);
     expect(r.status).toBe('violation');
   });
 
