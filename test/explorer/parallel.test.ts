@@ -148,6 +148,20 @@ describe('exploring on worker threads', () => {
     expect(r.status).toBe('violation');
   });
 
+  it("a user's scenario file, with its own state and invariant, is loaded again in each worker", async () => {
+    const scenarioFile = fileURLToPath(new URL('../check/fixtures/threeVcpus.ts', import.meta.url));
+    const files = await loadUserFiles({ scenarioFile });
+    const target = fromUserFiles(
+      resolveTarget({ scenario: files.scenarios[0]!, variant: 'no-clamp' }),
+      files,
+    );
+    const r = compare(target.model, userFilesDescriptor(target)!, 2);
+    expect(r.violations.map((v) => [v.invariant, v.depth])).toEqual([
+      ['guest-monotonic', 4],
+      ['read-near-every-kvmclock', 2],
+    ]);
+  });
+
   it('a worker thread that dies is an error, not a hang', () => {
     expect(() =>
       explore(fastGrid(3), {
