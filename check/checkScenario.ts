@@ -81,9 +81,7 @@ export function checkScenario(
   options: CheckScenarioOptions & { readonly variant?: string | DefinedVariant } = {},
 ): ScenarioCheck {
   const chosen = isDefinedVariant(what) ? what : options.variant;
-  const custom = isDefinedVariant(chosen)
-    ? resolveUserVariant(chosen, 'checkScenario')
-    : undefined;
+  const custom = isDefinedVariant(chosen) ? resolveUserVariant(chosen, 'checkScenario') : undefined;
   const scenario =
     custom?.scenario ??
     (typeof what === 'string' ? findScenario(what) : scenarioOf(what as DefinedScenario));

@@ -25,7 +25,13 @@ import type { ClockInvariant } from '../invariants/invariant.ts';
 import type { ActionKind } from '../model/actions.ts';
 import type { PolicyNames, PolicyPoint } from '../model/policies/index.ts';
 import type { PolicyReplacements, TransitionReplacement } from '../model/policies/replacements.ts';
-import type { ScenarioNames, ScenarioRef, Verdict } from '../model/scenarios/index.ts';
+import type {
+  ScenarioNames,
+  ScenarioObserver,
+  ScenarioRef,
+  Verdict,
+} from '../model/scenarios/index.ts';
+import type { StateExtension } from '../model/stateExtension.ts';
 
 export type {
   DraftResult,
@@ -33,7 +39,11 @@ export type {
   TransitionReplacement,
 } from '../model/policies/replacements.ts';
 
-export interface VariantDefinition<S extends ScenarioRef, I extends string = never> {
+export interface VariantDefinition<
+  S extends ScenarioRef,
+  I extends string = never,
+  E extends StateExtension = Record<never, never>,
+> {
   /**
    * The scenario the variant belongs to: a built-in one by name (see `clockcheck list`), or your
    * own scenario (the value your scenario file exports).
@@ -63,6 +73,10 @@ export interface VariantDefinition<S extends ScenarioRef, I extends string = nev
    * that removes an event (NOHZ=n removes NOHZ idle) drops the property that expects it.
    */
   readonly sometimes?: readonly ScenarioNames<S>['sometimes'][];
+  /** State fields of your own (see defineScenario's `state`), kept by `observe`. */
+  readonly state?: E;
+  /** A monitor: after every step, updates your fields on a draft of the successor. */
+  readonly observe?: ScenarioObserver<E>;
   /**
    * Your word that your replacements treat interchangeable pCPUs, vCPUs and tasks alike, so
    * symmetry reduction may stay on (default false).
@@ -73,15 +87,24 @@ export interface VariantDefinition<S extends ScenarioRef, I extends string = nev
 /** Marks what defineVariant returns, so a loaded file's exports can be told apart. */
 export const VARIANT_MARK: unique symbol = Symbol.for('clockcheck.variant');
 
-export type DefinedVariant<S extends ScenarioRef = ScenarioRef> = VariantDefinition<S, string> & {
+export type DefinedVariant<S extends ScenarioRef = ScenarioRef> = VariantDefinition<
+  S,
+  string,
+  StateExtension
+> & {
   readonly [VARIANT_MARK]: true;
 };
 
 /** Declares a variant of scenario `S`; the result is what a variant file exports. */
-export function defineVariant<const S extends ScenarioRef, const I extends string = never>(
-  definition: VariantDefinition<S, I>,
-): DefinedVariant<S> {
-  return { ...definition, [VARIANT_MARK]: true };
+export function defineVariant<
+  const S extends ScenarioRef,
+  const I extends string = never,
+  const E extends StateExtension = Record<never, never>,
+>(definition: VariantDefinition<S, I, E>): DefinedVariant<S> {
+  return {
+    ...(definition as unknown as VariantDefinition<S, string, StateExtension>),
+    [VARIANT_MARK]: true,
+  };
 }
 
 export function isDefinedVariant(value: unknown): value is DefinedVariant {

@@ -92,13 +92,17 @@ export function findInvariants(
   return checkableInvariants(scenario, variant).filter((inv) => names.includes(inv.name));
 }
 
-/** Any of the scenario's (or the variant's own) invariants, by name. */
+/** Any of the scenario's (or the variant's own, or `more`) invariants, by name. */
 export function findScenarioInvariants(
   scenario: Scenario,
   variant: VariantSpec,
   names: readonly string[],
+  more: readonly ClockInvariant[] = [],
 ): ClockInvariant[] {
-  const all = checkableInvariants(scenario, variant);
+  const all = [
+    ...checkableInvariants(scenario, variant),
+    ...more.filter((inv) => !variant.invariants.includes(inv)),
+  ];
   for (const name of names) {
     if (!all.some((inv) => inv.name === name))
       throw new InputError(
@@ -117,6 +121,11 @@ export interface TargetOptions {
   readonly invariant?: string;
   /** Check these of the scenario's invariants instead of the variant's own. */
   readonly invariants?: readonly string[];
+  /**
+   * Invariants from elsewhere that `invariants` may name (a user's variant's own, checked on the
+   * variant it starts from, to compare the two).
+   */
+  readonly invariantsFrom?: readonly ClockInvariant[];
 }
 
 export function resolveTarget(options: TargetOptions): Target {
@@ -132,7 +141,7 @@ export function resolveTarget(options: TargetOptions): Target {
   const invariants =
     options.invariants === undefined
       ? findInvariants(scenario, variant, options.invariant)
-      : findScenarioInvariants(scenario, variant, options.invariants);
+      : findScenarioInvariants(scenario, variant, options.invariants, options.invariantsFrom);
   const config = scenario.configure(params, variant);
   const sometimes = scenario.sometimes.filter((p) => variant.sometimes.includes(p.name));
   return {

@@ -294,6 +294,15 @@ function userCall<T>(where: string, fn: () => T): T {
   }
 }
 
+/** The scenario's monitor, then the variant's (either may be absent). */
+function bothObservers(first?: Observer, second?: Observer): Observer | undefined {
+  if (first === undefined || second === undefined) return first ?? second;
+  return (d, step) => {
+    first(d, step);
+    second(d, step);
+  };
+}
+
 /** Which scenarios are the catalogue's own: their code is the model's (no user-code checks). */
 const BUILT_IN = new WeakSet<object>();
 
@@ -392,15 +401,16 @@ export function resolveScenario(value: unknown, origin?: string): Scenario {
     const { transitions, limits, policies: _p, ...rest } = sys;
     const own = userFile !== undefined && (replaced.length > 0 || observe !== undefined);
     const userCode = variant.userCode ?? (own ? { symmetric, where: userFile } : undefined);
+    const monitor = bothObservers(observe as Observer | undefined, variant.observe);
     const config: ClockConfig = {
       ...base,
       ...(rest as Partial<ClockConfig>),
       transitions: new Set(transitions as ActionKind[]),
       limits: { ...base.limits, ...(limits as Partial<ClockConfig['limits']> | undefined) },
       policies: resolvePolicies({ ...choices, ...variant.policies }),
-      ext,
+      ext: variant.state === undefined ? ext : { ...ext, ...variant.state },
       ...(variant.transitions === undefined ? {} : { transitionOverrides: variant.transitions }),
-      ...(observe === undefined ? {} : { observe: observe as Observer }),
+      ...(monitor === undefined ? {} : { observe: monitor }),
       ...(userCode === undefined ? {} : { userCode }),
     };
     checkReplacementsUsed(
@@ -425,6 +435,7 @@ export function resolveScenario(value: unknown, origin?: string): Scenario {
     variants,
     invariants,
     sometimes,
+    state: ext,
     configure,
     ...(origin === undefined ? {} : { origin }),
     savedCounterexamples,

@@ -103,5 +103,10 @@ export async function userFilesModel(
   const loaded = await loadUserFiles(files);
   const scenario = findScenario(options.scenario, loaded.scenarios);
   const custom = loaded.variants.find((v) => v.spec.name === options.variant);
-  return resolveTarget({ ...options, scenario, variant: custom ?? options.variant }).model;
+  return resolveTarget({
+    ...options,
+    scenario,
+    variant: custom ?? options.variant,
+    invariantsFrom: loaded.variants.flatMap((v) => v.spec.invariants),
+  }).model;
 }

@@ -24,6 +24,8 @@ import {
 } from './userCode.ts';
 import { isPropertyName } from '../invariants/index.ts';
 import { InputError } from './inputError.ts';
+import type { Observer } from '../model/config.ts';
+import { declarationProblem, type StateExtension } from '../model/stateExtension.ts';
 
 /**
  * The invariants a user's variant is checked against when it does not say: every invariant that
@@ -109,7 +111,21 @@ export function resolveUserVariant(
     def['sometimes'] === undefined
       ? base.sometimes
       : keptSometimes(def['sometimes'], scenario.sometimes, scenario.name, where);
-  const ownCode = replaced.length > 0 || transitions !== undefined;
+  const state = def['state'];
+  if (state !== undefined) {
+    const problem = declarationProblem(state);
+    if (problem !== undefined) fail(where, problem);
+    const clash = Object.keys(state as object).find((k) => Object.hasOwn(scenario.state, k));
+    if (clash !== undefined)
+      fail(
+        where,
+        `state.${clash} is a field of ${scenario.name}'s own already: choose another name`,
+      );
+  }
+  const observe = def['observe'];
+  if (observe !== undefined && typeof observe !== 'function')
+    fail(where, 'observe must be a function (d, { before, action, cfg }) => void');
+  const ownCode = replaced.length > 0 || transitions !== undefined || observe !== undefined;
   const userCode =
     ownCode || base.userCode !== undefined
       ? { symmetric: def['symmetric'] === true, where: origin }
@@ -130,6 +146,14 @@ export function resolveUserVariant(
       expected,
       sometimes,
       invariants: [...base.invariants, ...invariants],
+      ...(state === undefined && base.state === undefined
+        ? {}
+        : { state: { ...base.state, ...(state as StateExtension | undefined) } }),
+      ...(observe === undefined
+        ? base.observe === undefined
+          ? {}
+          : { observe: base.observe }
+        : { observe: observe as Observer }),
       base: base.name,
       origin,
       ...(userCode === undefined ? {} : { userCode }),

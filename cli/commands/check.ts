@@ -166,9 +166,9 @@ function exitFor(run: CheckRun, options: CheckOptions): number {
 
 /**
  * `check [scenario] --variant-file FILE [--variant NAME]`: each of the file's variants, and each
- * one's own base variant, explored like built-in ones, then their verdicts side by side. Only the
- * invariants the file's variants check are checked in the base's column (only --invariant's, when
- * given). The exit code is that of the file's variants (a base may be expected to violate).
+ * one's own base variant, explored like built-in ones, then their verdicts side by side. The base's
+ * column checks exactly what its variants check, their own invariants too (only --invariant's,
+ * when given). The exit code is that of the file's variants (a base may be expected to violate).
  */
 export function checkVariantFileCommand(
   scenarioName: string | undefined,
@@ -204,12 +204,17 @@ export function checkVariantFileCommand(
         .filter((t) => t.custom?.base === base)
         .flatMap((t) => t.invariants.map((inv) => inv.name)),
     );
-    const checkable = scenario.invariants.map((inv) => inv.name).filter((n) => wanted.has(n));
+    // The variants' own invariants are checked on their base too, to compare the two.
+    const own = fixes.flatMap((f) => f.spec.invariants);
+    const checkable = [...scenario.invariants, ...base.invariants, ...own]
+      .map((inv) => inv.name)
+      .filter((n, i, all) => wanted.has(n) && all.indexOf(n) === i);
     return fromUserFiles(
       resolveTarget({
         ...common,
         variant: base.name,
         invariants: checkable.length > 0 ? checkable : Object.keys(base.expected),
+        invariantsFrom: own,
       }),
       files,
     );

@@ -64,7 +64,9 @@ export type CauseOff<P extends ParamDefs> = {
 }[keyof P & string];
 
 /** A state of a scenario that declares fields `E` of its own. */
-export type ScenarioState<E extends StateExtension> = ClockState & { readonly ext: ExtOf<E> };
+export type ScenarioState<E extends StateExtension> = Omit<ClockState, 'ext'> & {
+  readonly ext: ExtOf<E>;
+};
 
 /** `ext` as a monitor or policy writes it on a draft. */
 export type DraftExt<E extends StateExtension> = {
@@ -73,7 +75,7 @@ export type DraftExt<E extends StateExtension> = {
 
 /** A monitor: after every step, updates the scenario's own fields on a draft of the successor. */
 export type ScenarioObserver<E extends StateExtension> = (
-  d: ClockDraft & { ext: DraftExt<E> },
+  d: Omit<ClockDraft, 'ext'> & { ext: DraftExt<E> },
   step: {
     readonly before: ScenarioState<E>;
     readonly action: ClockAction;

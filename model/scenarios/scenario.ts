@@ -6,7 +6,8 @@
  * model's configuration.
  */
 import type { ClockInvariant, ClockSometimes } from '../../invariants/invariant.ts';
-import type { ClockConfig } from '../config.ts';
+import type { ClockConfig, Observer } from '../config.ts';
+import type { StateExtension } from '../stateExtension.ts';
 import type { PolicyChoice, PolicyPoint } from '../policies/index.ts';
 import type { TransitionOverrides } from '../transition.ts';
 import type { Verdict } from './defineScenario.ts';
@@ -51,6 +52,10 @@ export interface VariantSpec {
   readonly sometimes: readonly string[];
   /** Invariants of the variant's own, beyond the scenario's (a user's variant may add some). */
   readonly invariants: readonly ClockInvariant[];
+  /** Fields of the variant's own, beside the scenario's (a user's variant may add some). */
+  readonly state?: StateExtension;
+  /** A monitor of the variant's own, run after the scenario's (see ClockConfig.observe). */
+  readonly observe?: Observer;
   /** For a user's variant: the variant of the scenario it starts from. */
   readonly base?: string;
   /** For a user's variant: the file it was defined in, for messages. */
@@ -78,6 +83,8 @@ export interface Scenario {
   /** The invariants any variant checks (each variant checks those in its `expected`). */
   readonly invariants: readonly ClockInvariant[];
   readonly sometimes: readonly ClockSometimes[];
+  /** The scenario's own state fields (`state.ext`); `{}` when it declares none. */
+  readonly state: StateExtension;
   readonly configure: (params: ParamValues, variant: VariantSpec) => ClockConfig;
   /** For a user's scenario: the file it was defined in. */
   readonly origin?: string;
