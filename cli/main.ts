@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../check/inputError.ts';
+import { SCENARIOS } from '../check/scenarios.ts';
 import {
   loadUserFiles,
   NO_USER_FILES,
@@ -71,9 +72,18 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
       'list the scenarios, their variants with the expected verdicts, and their parameters',
     )
     .option('--json', 'as JSON, with each parameter’s meaning, default and allowed range')
-    .action((o: { json?: boolean }) => {
-      io.out(o.json === true ? listJson() : `${listText(style(program, io))}\n`);
-      setExit(0);
+    .option('--scenario-file <file>', 'your own scenarios too (a file that exports defineScenario)')
+    .action((o: { json?: boolean; scenarioFile?: string }) => {
+      setExit(
+        withUserFiles(
+          o.scenarioFile === undefined ? {} : { scenarioFile: o.scenarioFile },
+          (files) => {
+            const all = [...SCENARIOS, ...files.scenarios];
+            io.out(o.json === true ? listJson(all) : `${listText(style(program, io), all)}\n`);
+            return 0;
+          },
+        ),
+      );
     });
 
   explorationOptions(userFileOptions(program.command('check')))
