@@ -5,6 +5,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../check/inputError.ts';
+import { SCENARIOS } from '../check/scenarios.ts';
+import {
+  loadUserFiles,
+  NO_USER_FILES,
+  type UserFileOptions,
+  type UserFiles,
+} from '../check/userFiles.ts';
 import { TraceFileError } from '../counterexamples/traceFile.ts';
 import { toolVersion } from '../counterexamples/modelHash.ts';
 import {
@@ -65,18 +72,30 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
       'list the scenarios, their variants with the expected verdicts, and their parameters',
     )
     .option('--json', 'as JSON, with each parameter’s meaning, default and allowed range')
-    .action((o: { json?: boolean }) => {
-      io.out(o.json === true ? listJson() : `${listText(style(program, io))}\n`);
-      setExit(0);
+    .option('--scenario-file <file>', 'your own scenarios too (a file that exports defineScenario)')
+    .action((o: { json?: boolean; scenarioFile?: string }) => {
+      setExit(
+        withUserFiles(
+          o.scenarioFile === undefined ? {} : { scenarioFile: o.scenarioFile },
+          (files) => {
+            const all = [...SCENARIOS, ...files.scenarios];
+            io.out(o.json === true ? listJson(all) : `${listText(style(program, io), all)}\n`);
+            return 0;
+          },
+        ),
+      );
     });
 
-  explorationOptions(program.command('check'))
+  explorationOptions(userFileOptions(program.command('check')))
     .description(
       'explore a scenario (every variant, or one) and report each invariant, exit 1 on a violation; ' +
         'or --all: every scenario against its expected verdicts, exit 1 on any surprise',
     )
-    .argument('[scenario]', 'a scenario name (see clockcheck list)')
-    .option('--all', 'check the whole catalogue against the expected verdicts (the CI job)')
+    .argument('[scenario]', 'a scenario name (see clockcheck list); optional with --scenario-file')
+    .option(
+      '--all',
+      'check the whole catalogue (and your scenario file’s) against the expected verdicts (the CI job)',
+    )
     .option('--json <file>', 'with --all: write the verdicts as JSON')
     .option('--junit <file>', 'with --all: write the verdicts as JUnit XML')
     .option('--variant <name>', 'check only this variant')
@@ -93,10 +112,6 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .option('--force', 'overwrite output files that exist')
     .option('--require-complete', 'exit 3 when a run without violations was truncated by a limit')
     .option('--quiet', 'no progress line')
-    .option(
-      '--variant-file <file>',
-      'check the variants of your own TypeScript file (defineVariant), side by side with the baseline',
-    )
     .action((scenario: string | undefined, o: Record<string, unknown>) => {
       const str = (key: string) => (typeof o[key] === 'string' ? { [key]: o[key] as string } : {});
       const options: CheckOptions = {
@@ -112,15 +127,17 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
         quiet: o['quiet'] === true,
         bounds: boundsFrom(o),
       };
-      if (typeof o['variantFile'] === 'string') {
+      const fileOptions = userFilesFrom(o);
+      if (fileOptions.variantFile !== undefined) {
         if (o['all'] === true)
           throw new InputError('--variant-file applies to one scenario, not to --all');
-        if (scenario === undefined)
-          throw new InputError('name the scenario the variant file is for (see clockcheck list)');
         if (options.json !== undefined || options.junit !== undefined)
           throw new InputError('--json and --junit go with --all');
-        const file = o['variantFile'];
-        setExit(() => checkVariantFileCommand(scenario, file, options, style(program, io), print));
+        setExit(
+          withUserFiles({ ...fileOptions, ...str('variant') }, (files) =>
+            checkVariantFileCommand(scenario, files, options, style(program, io), print),
+          ),
+        );
         return;
       }
       if (o['all'] === true) {
@@ -132,18 +149,25 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
         }
         if (options.param.length > 0)
           throw new InputError('--param applies to one scenario, not to --all');
-        setExit(checkAllCommand(options, style(program, io), print));
+        setExit(
+          withUserFiles(fileOptions, (files) =>
+            checkAllCommand(options, style(program, io), print, files),
+          ),
+        );
         return;
       }
-      if (scenario === undefined)
+      if (scenario === undefined && fileOptions.scenarioFile === undefined)
         throw new InputError('name a scenario (see clockcheck list) or give --all');
       if (options.json !== undefined || options.junit !== undefined)
         throw new InputError('--json and --junit go with --all');
-      setExit(checkCommand(scenario, options, style(program, io), print));
+      setExit(
+        withUserFiles(fileOptions, (files) =>
+          checkCommand(scenario, options, style(program, io), print, files),
+        ),
+      );
     });
 
-  program
-    .command('replay')
+  userFileOptions(program.command('replay'))
     .description(
       're-execute a counterexample (or every one in a folder) on the current model; exit 0 if every ' +
         'violation reproduces, or with --variant, if every trace is neutralized',
@@ -151,23 +175,33 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .argument('<file>', 'a .itf.json counterexample, or a folder of them')
     .option(
       '--variant <name>',
-      'replay on another variant of the same scenario (does the fix neutralize it?)',
+      'replay on another variant of the same scenario (does the fix neutralize it?), or the one of your --variant-file',
     )
-    .option(
-      '--variant-file <file>',
-      'replay on a variant of your own TypeScript file (with --variant when it defines several)',
-    )
-    .action((file: string, o: { variant?: string; variantFile?: string }) => {
-      const { variantFile, ...rest } = o;
-      if (variantFile === undefined) {
-        setExit(replayCommand(file, rest, style(program, io), print));
+    .action((file: string, o: Record<string, unknown>) => {
+      const variant = typeof o['variant'] === 'string' ? o['variant'] : undefined;
+      const fileOptions = userFilesFrom(o);
+      if (fileOptions.variantFile !== undefined) {
+        setExit(
+          withUserFiles(
+            { ...fileOptions, ...(variant === undefined ? {} : { variant }) },
+            (files) => replayVariantFileCommand(file, files, style(program, io), print),
+          ),
+        );
         return;
       }
-      setExit(() => replayVariantFileCommand(file, variantFile, rest, style(program, io), print));
+      setExit(
+        withUserFiles(fileOptions, (files) =>
+          replayCommand(
+            file,
+            { ...(variant === undefined ? {} : { variant }), scenarios: files.scenarios },
+            style(program, io),
+            print,
+          ),
+        ),
+      );
     });
 
-  program
-    .command('minimize')
+  userFileOptions(program.command('minimize'))
     .description(
       'shrink a counterexample (fewer steps, smaller parameters and values) while the same invariant still fails',
     )
@@ -178,59 +212,117 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
       'keep the scenario parameters as recorded; only remove steps and shrink action values',
     )
     .option('--force', 'overwrite the output file if it exists')
-    .action((file: string, o: { out?: string; force?: boolean; keepParams?: boolean }) => {
-      const options = { force: o.force === true, keepParams: o.keepParams === true };
-      const out = o.out === undefined ? {} : { out: o.out };
-      setExit(minimizeCommand(file, { ...options, ...out }, style(program, io), print));
+    .action((file: string, o: Record<string, unknown>) => {
+      const options = {
+        force: o['force'] === true,
+        keepParams: o['keepParams'] === true,
+        ...(typeof o['out'] === 'string' ? { out: o['out'] } : {}),
+      };
+      setExit(
+        withUserFiles(userFilesFrom(o), (files) =>
+          minimizeCommand(file, options, style(program, io), print, files),
+        ),
+      );
     });
 
-  program
-    .command('show')
+  userFileOptions(program.command('show'))
     .description(
       'a counterexample as a table: one row per step, a column per vCPU and the host; or --html: a timeline page',
     )
     .argument('<file>', 'a .itf.json counterexample')
     .option('--html <out>', 'write a self-contained HTML page with an SVG timeline instead')
     .option('--force', 'overwrite the HTML file if it exists')
-    .action((file: string, o: { html?: string; force?: boolean }) => {
-      const html = o.html === undefined ? {} : { html: o.html };
-      setExit(showCommand(file, { ...html, force: o.force === true }, style(program, io), print));
+    .action((file: string, o: Record<string, unknown>) => {
+      const html = typeof o['html'] === 'string' ? { html: o['html'] } : {};
+      setExit(
+        withUserFiles(userFilesFrom(o), (files) =>
+          showCommand(
+            file,
+            { ...html, force: o['force'] === true },
+            style(program, io),
+            print,
+            files,
+          ),
+        ),
+      );
     });
 
-  explorationOptions(program.command('verify-fix'))
+  explorationOptions(userFileOptions(program.command('verify-fix')))
     .description(
-      'verify a proposed fix from your own TypeScript file: the baseline still violates, the fix ' +
-        'holds within the bounds, every saved counterexample is neutralized; a verdict for the cover letter',
+      'verify a proposed fix (from your own TypeScript file, or a variant by name): the baseline still ' +
+        'violates, the fix holds within the bounds, every saved counterexample is neutralized; a verdict for the cover letter',
     )
-    .argument('<scenario>', 'the scenario the fix is for (see clockcheck list)')
-    .requiredOption(
-      '--variant-file <file>',
-      'your TypeScript file: export default defineVariant({...})',
+    .argument(
+      '[scenario]',
+      'the scenario the fix is for (see clockcheck list); optional with --scenario-file',
     )
-    .option('--variant <name>', 'the variant to verify, when the file defines several')
+    .option(
+      '--variant <name>',
+      'the variant to verify: one of --variant-file’s, or of the scenario’s own',
+    )
     .option('--json <file>', 'also write the verification as JSON')
     .option('--force', 'overwrite the JSON file if it exists')
     .option('--quiet', 'no progress line')
-    .action((scenario: string, o: Record<string, unknown>) => {
-      setExit(() =>
-        verifyFixCommand(
-          scenario,
-          {
-            variantFile: o['variantFile'] as string,
-            ...(typeof o['variant'] === 'string' ? { variant: o['variant'] } : {}),
-            ...(typeof o['json'] === 'string' ? { json: o['json'] } : {}),
-            param: o['param'] as string[],
-            bounds: boundsFrom(o),
-            force: o['force'] === true,
-            quiet: o['quiet'] === true,
-          },
-          style(program, io),
-          print,
+    .action((scenario: string | undefined, o: Record<string, unknown>) => {
+      const fileOptions = userFilesFrom(o);
+      const variant = typeof o['variant'] === 'string' ? o['variant'] : undefined;
+      if (fileOptions.variantFile === undefined && variant === undefined)
+        throw new InputError(
+          'give the fix: --variant-file FILE (your own variant), or --variant NAME (one of the scenario’s)',
+        );
+      const options = {
+        ...(variant === undefined ? {} : { variant }),
+        ...(typeof o['json'] === 'string' ? { json: o['json'] } : {}),
+        param: o['param'] as string[],
+        bounds: boundsFrom(o),
+        force: o['force'] === true,
+        quiet: o['quiet'] === true,
+      };
+      const load =
+        fileOptions.variantFile === undefined
+          ? fileOptions
+          : { ...fileOptions, ...(variant === undefined ? {} : { variant }) };
+      setExit(
+        withUserFiles(load, (files) =>
+          verifyFixCommand(scenario, options, files, style(program, io), print),
         ),
       );
     });
 
   return program;
+}
+
+/** Adds --scenario-file and --variant-file (a user's own scenarios and variants). */
+function userFileOptions(command: Command): Command {
+  return command
+    .option(
+      '--scenario-file <file>',
+      'your own scenarios: a TypeScript file that exports defineScenario({...})',
+    )
+    .option(
+      '--variant-file <file>',
+      'your own variants: a TypeScript file that exports defineVariant({...})',
+    );
+}
+
+function userFilesFrom(o: Record<string, unknown>): UserFileOptions {
+  return {
+    ...(typeof o['scenarioFile'] === 'string' ? { scenarioFile: o['scenarioFile'] } : {}),
+    ...(typeof o['variantFile'] === 'string' ? { variantFile: o['variantFile'] } : {}),
+  };
+}
+
+/**
+ * Runs `command` with the user's files loaded: at once when there are none (every command then
+ * finishes synchronously), else once they are (loading a file is asynchronous).
+ */
+function withUserFiles(
+  options: UserFileOptions & { readonly variant?: string },
+  command: (files: UserFiles) => number,
+): ExitCode {
+  if (options.scenarioFile === undefined && options.variantFile === undefined)
+    return command(NO_USER_FILES);
+  return async () => command(await loadUserFiles(options));
 }
 
 function failure(e: unknown, io: Io): number {

@@ -32,6 +32,7 @@ import type {
   TaskState,
   VcpuState,
 } from './state.ts';
+import { encodeExt, NO_EXTENSION, type StateExtension } from './stateExtension.ts';
 import type { Renaming } from './symmetry.ts';
 
 /** Bit `i` of a record's word of flags. */
@@ -104,7 +105,16 @@ function rememberedFor(r: Renaming | undefined): Remembered {
   return m;
 }
 
-export function encodeState(s: ClockState, out: Encoder, r?: Renaming): void {
+/**
+ * Writes `s`'s encoding (renamed by `r`); the scenario's own fields (`ext`, declared by `ext`) come
+ * last.
+ */
+export function encodeState(
+  s: ClockState,
+  out: Encoder,
+  r?: Renaming,
+  ext: StateExtension = NO_EXTENSION,
+): void {
   const m = rememberedFor(r);
   out.int(s.now);
 
@@ -148,6 +158,7 @@ export function encodeState(s: ClockState, out: Encoder, r?: Renaming): void {
 
   out.u64(s.guest.lastValue);
   out.u64(s.guest.maxReturned);
+  if (ext !== NO_EXTENSION) encodeExt(out, ext, s.ext, r);
 }
 
 function host(out: Encoder, h: HostState): void {

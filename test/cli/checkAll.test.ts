@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../model/scenarios/index.ts';
+import { SCENARIOS } from '../../check/scenarios.ts';
 import { cli, type CliRun } from '../helpers.ts';
 
 describe('clockcheck check --all', () => {
