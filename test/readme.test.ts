@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../check/resolve.ts';
 import { runCheck } from '../check/runCheck.ts';
 import { loadVariantFile } from '../check/variantFile.ts';
-import { cli } from './helpers.ts';
+import { cli, cliAsync } from './helpers.ts';
 
 const README = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
 
@@ -43,5 +43,18 @@ describe('README', () => {
     const { result } = runCheck(resolveTarget({ scenario: 'pvclock-read', variant: variant! }));
     expect(result.complete).toBe(true);
     expect(result.violations).toEqual([]);
+  });
+
+  it('"Your own invariant": the example is examples/read-not-behind-raw.ts, and the table is what check prints', async () => {
+    const section = README.indexOf('### Your own invariant');
+    const from = README.indexOf('```ts\n', section) + '```ts\n'.length;
+    const shown = README.slice(from, README.indexOf('```\n', from));
+    const file = join(import.meta.dirname, '../examples/read-not-behind-raw.ts');
+    expect(shown).toBe(readFileSync(file, 'utf8'));
+    const command = 'check unsynced-tsc --variant-file examples/read-not-behind-raw.ts';
+    const r = await cliAsync(...command.split(' '));
+    expect(r.code).toBe(1);
+    const table = r.out.trimEnd().split('\n').slice(-5).join('\n');
+    expect(shownOutput(`${command} | tail -n 5`)).toBe(table);
   });
 });
