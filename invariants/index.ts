@@ -6,6 +6,7 @@ import type { ClockInvariant } from './invariant.ts';
 import { kvmclockDrift } from './kvmclockDrift.ts';
 import { kvmclockStep } from './kvmclockStep.ts';
 import { noLostTimer } from './noLostTimer.ts';
+import { pauseTimeAccounted } from './pauseTimeAccounted.ts';
 import { pvtiConsistent } from './pvtiConsistent.ts';
 import { timerLateness } from './timerLateness.ts';
 import { timerNotEarly } from './timerNotEarly.ts';
@@ -24,6 +25,7 @@ export const INVARIANTS: readonly ClockInvariant[] = [
   kvmclockStep,
   pvtiConsistent,
   vcpuCounterEqual,
+  pauseTimeAccounted,
 ];
 
 export function invariantNamed(name: string): ClockInvariant | undefined {

@@ -1,6 +1,6 @@
 /**
  * kvmclock-drift: kvmclock on every vCPU stays within `driftBound` ns of the host's
- * MONOTONIC_RAW (the clock KVM anchors it to), at every instant.
+ * MONOTONIC_RAW (the clock KVM anchors it to) plus the VM's kvmclock_offset, at every instant.
  */
 import { kvmclockOn, rawNow } from '../model/clocks.ts';
 import type { ClockInvariant } from './invariant.ts';
@@ -10,7 +10,7 @@ export const kvmclockDrift: ClockInvariant = {
   meaning: "kvmclock stays within driftBound ns of the host's MONOTONIC_RAW",
   when: 'always',
   check: (s, cfg) => {
-    const raw = rawNow(s, cfg);
+    const raw = rawNow(s, cfg) + s.kvm.kvmclockOffset;
     for (let i = 0; i < s.vcpus.length; i++) {
       // A half-written page is not a clock anyone reads (a reader retries); pvti-consistent covers it.
       if (s.vcpus[i]!.pvtiWrite.active) continue;

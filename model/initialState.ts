@@ -5,7 +5,15 @@
 import { clocksCalcMultShift, type Pvti, type TkClock } from './arith/index.ts';
 import { hostTscAt, pvtiFor } from './clocks.ts';
 import type { ClockConfig } from './config.ts';
-import type { ClockState, ReadRecord, VcpuState } from './state.ts';
+import type {
+  ClockState,
+  KvmClockData,
+  KvmTscSync,
+  ReadRecord,
+  VcpuState,
+  VmmState,
+} from './state.ts';
+import { scaleHostTsc, virtualTscKhz } from './tscScaling.ts';
 
 /** clocksource_register_khz computes mult/shift for a 600 s range (maxsec in ms units of the kHz call). */
 const CLOCKSOURCE_MAXSEC_KHZ = 600_000n;
@@ -36,7 +44,7 @@ export function initialState(cfg: ClockConfig): ClockState {
     xtimeNsec: 0n,
     base: cfg.bootNs,
   };
-  const vcpu = (pcpu: number): VcpuState => ({
+  const vcpu = (pcpu: number, index: number): VcpuState => ({
     pcpu,
     tscOffset: 0n,
     pvti: EMPTY_PVTI,
@@ -58,6 +66,14 @@ export function initialState(cfg: ClockConfig): ClockState {
     kicked: false,
     voffset: 0n,
     counterRestored: false,
+    // TSC synchronization and live migration (issue 12): the creation-time generation.
+    paused: false,
+    tscCatchup: false,
+    tscMatched: true,
+    tscSyncWrite: scaleHostTsc(cfg, index, hostTscAt(cfg, pcpu, 0)),
+    tscSyncNs: cfg.bootNs,
+    savedTsc: 0n,
+    tscRestored: false,
   });
   const s: ClockState = {
     now: 0,
@@ -73,6 +89,7 @@ export function initialState(cfg: ClockConfig): ClockState {
         rawBefore: cfg.bootNs,
         rawAfter: cfg.bootNs,
       },
+      clocksourcePcpu: 0,
     },
     pcpus: cfg.pcpus.map(() => ({ idle: false, wakeAt: -1 })),
     kvm: {
@@ -83,8 +100,10 @@ export function initialState(cfg: ClockConfig): ClockState {
       lastMasterclockUpdateAt: 0,
       vmOffsetSet: false,
       unrequestedPvclockWrites: 0,
+      kvmclockOffset: 0n,
+      tscSync: initialTscSync(cfg),
     },
-    vcpus: cfg.vcpus.map((v) => vcpu(v.pcpu)),
+    vcpus: cfg.vcpus.map((v, i) => vcpu(v.pcpu, i)),
     tasks: cfg.tasks.map((t) => ({
       vcpu: t.vcpu,
       read: {
@@ -103,7 +122,43 @@ export function initialState(cfg: ClockConfig): ClockState {
       lastRead: NO_READ,
     })),
     guest: { lastValue: 0n, maxReturned: 0n },
+    vmm: NO_MIGRATION,
   };
   // Each vCPU's first kvm_guest_time_update, at time 0.
   return { ...s, vcpus: s.vcpus.map((v, i) => ({ ...v, pvti: pvtiFor(s, cfg, i, 2) })) };
 }
+
+// --- TSC synchronization and live migration (issue 12) ---
+
+/**
+ * kvm_synchronize_tsc's VM-wide record after the vCPUs were created at time 0, all in one
+ * generation: the model starts every vCPU at offset 0 (its guest TSC is its pCPU's, scaled), and
+ * no TSC written by userspace yet.
+ */
+function initialTscSync(cfg: ClockConfig): KvmTscSync {
+  const last = cfg.vcpus.length - 1;
+  const write = last < 0 ? 0n : scaleHostTsc(cfg, 0, hostTscAt(cfg, cfg.vcpus[0]!.pcpu, 0));
+  return {
+    unstable: false,
+    userSet: false,
+    lastWrite: write,
+    lastNs: cfg.bootNs,
+    lastKhz: last < 0 ? 0 : Number(virtualTscKhz(cfg, last)),
+    lastOffset: 0n,
+    curWrite: write,
+    curNs: cfg.bootNs,
+    curOffset: 0n,
+  };
+}
+
+const NO_CLOCK_DATA: KvmClockData = { clock: 0n, realtime: 0n, hostTsc: 0n, flags: 0 };
+
+export const NO_MIGRATION: VmmState = {
+  migrations: 0,
+  clockSaved: false,
+  clockSet: false,
+  saved: NO_CLOCK_DATA,
+  destTaken: false,
+  dest: NO_CLOCK_DATA,
+  referenceKvmclockOffset: 0n,
+};
