@@ -8,7 +8,7 @@
  */
 import type { ClockConfig } from '../config.ts';
 import { resolvePolicies } from '../policies/index.ts';
-import { baseConfig } from './baseConfig.ts';
+import { baseConfig, MAX_TIME_NS } from './baseConfig.ts';
 import { int, type Scenario } from './scenario.ts';
 
 export const arm64CounterOffset = {
@@ -26,7 +26,7 @@ export const arm64CounterOffset = {
       type: 'integer',
       default: 1000,
       min: 0,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     {
       name: 'counterMHz',
@@ -43,7 +43,7 @@ export const arm64CounterOffset = {
       type: 'integer',
       default: 2000,
       min: 1,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     {
       name: 'gapNs',
@@ -51,7 +51,7 @@ export const arm64CounterOffset = {
       type: 'integer',
       default: 500,
       min: 1,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     {
       name: 'reads',

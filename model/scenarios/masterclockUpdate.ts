@@ -10,7 +10,7 @@
  */
 import type { ClockConfig } from '../config.ts';
 import { resolvePolicies } from '../policies/index.ts';
-import { baseConfig } from './baseConfig.ts';
+import { baseConfig, MAX_TIME_NS } from './baseConfig.ts';
 import { int, type Scenario } from './scenario.ts';
 
 const NS_PER_SEC = 1_000_000_000;
@@ -40,7 +40,7 @@ export const masterclockUpdate = {
       type: 'integer',
       default: NS_PER_SEC,
       min: 1,
-      max: 1_000 * NS_PER_SEC,
+      max: MAX_TIME_NS,
     },
     {
       name: 'horizonNs',
@@ -48,7 +48,7 @@ export const masterclockUpdate = {
       type: 'integer',
       default: 3 * NS_PER_SEC,
       min: 1,
-      max: 10_000 * NS_PER_SEC,
+      max: MAX_TIME_NS,
     },
     {
       name: 'gapNs',
@@ -56,7 +56,7 @@ export const masterclockUpdate = {
       type: 'integer',
       default: NS_PER_SEC,
       min: 1,
-      max: 10_000 * NS_PER_SEC,
+      max: MAX_TIME_NS,
     },
     {
       name: 'reads',

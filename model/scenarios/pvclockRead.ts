@@ -10,7 +10,7 @@
  */
 import type { ClockConfig } from '../config.ts';
 import { resolvePolicies } from '../policies/index.ts';
-import { baseConfig } from './baseConfig.ts';
+import { baseConfig, MAX_TIME_NS } from './baseConfig.ts';
 import { bool, int, type Scenario } from './scenario.ts';
 
 export const pvclockRead = {
@@ -53,7 +53,7 @@ export const pvclockRead = {
       type: 'integer',
       default: 2000,
       min: 1,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     {
       name: 'gapNs',
@@ -61,7 +61,7 @@ export const pvclockRead = {
       type: 'integer',
       default: 1000,
       min: 1,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     {
       name: 'reads',

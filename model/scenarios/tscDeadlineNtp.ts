@@ -11,7 +11,7 @@
 import { clocksourceMultShiftKhz } from '../arith/index.ts';
 import type { ClockConfig } from '../config.ts';
 import { resolvePolicies } from '../policies/index.ts';
-import { baseConfig, NS_PER_MS } from './baseConfig.ts';
+import { baseConfig, NS_PER_MS, MAX_TIME_NS } from './baseConfig.ts';
 import { int, type Scenario } from './scenario.ts';
 
 export const tscDeadlineNtp = {
@@ -59,7 +59,7 @@ export const tscDeadlineNtp = {
       type: 'integer',
       default: 4 * NS_PER_MS,
       min: 1,
-      max: 10_000 * NS_PER_MS,
+      max: MAX_TIME_NS,
     },
     {
       name: 'gapNs',
@@ -67,7 +67,7 @@ export const tscDeadlineNtp = {
       type: 'integer',
       default: NS_PER_MS / 2,
       min: 1,
-      max: 10_000 * NS_PER_MS,
+      max: MAX_TIME_NS,
     },
     {
       name: 'tickNs',

@@ -10,7 +10,7 @@
  */
 import type { ClockConfig } from '../config.ts';
 import { resolvePolicies } from '../policies/index.ts';
-import { baseConfig } from './baseConfig.ts';
+import { baseConfig, MAX_TIME_NS } from './baseConfig.ts';
 import { bool, int, type Scenario } from './scenario.ts';
 
 const NOMINAL_KHZ = 2_500_000n;
@@ -40,7 +40,7 @@ export const unsyncedTsc = {
       type: 'integer',
       default: 2_000_000,
       min: 1,
-      max: 1_000_000_000_000,
+      max: MAX_TIME_NS,
     },
     {
       name: 'gapNs',
@@ -48,7 +48,7 @@ export const unsyncedTsc = {
       type: 'integer',
       default: 1_000_000,
       min: 1,
-      max: 1_000_000_000_000,
+      max: MAX_TIME_NS,
     },
     {
       name: 'reads',
