@@ -69,7 +69,7 @@ export function initialState(cfg: ClockConfig): ClockState {
     // TSC synchronization and live migration (issue 12): the creation-time generation.
     paused: false,
     tscCatchup: false,
-    tscMatched: true,
+    tscMatched: index >= lastGeneration(cfg),
     tscSyncWrite: scaleHostTsc(cfg, index, hostTscAt(cfg, pcpu, 0)),
     tscSyncNs: cfg.bootNs,
     savedTsc: 0n,
@@ -95,7 +95,8 @@ export function initialState(cfg: ClockConfig): ClockState {
     kvm: {
       masterCycleNow: hostTscAt(cfg, 0, 0),
       masterKernelNs: cfg.bootNs,
-      useMasterClock: cfg.useMasterClock,
+      // vCPUs created with different TSC rates are never all matched: no masterclock then.
+      useMasterClock: cfg.useMasterClock && lastGeneration(cfg) === 0,
       masterclockUpdates: 0,
       lastMasterclockUpdateAt: 0,
       vmOffsetSet: false,
@@ -149,6 +150,18 @@ function initialTscSync(cfg: ClockConfig): KvmTscSync {
     curNs: cfg.bootNs,
     curOffset: 0n,
   };
+}
+
+/**
+ * The first vCPU of the last TSC-matching generation after creation: kvm_synchronize_tsc at each
+ * vCPU's creation matches it to the previous one when their rates (virtual_tsc_khz) are equal,
+ * and starts a new generation when they are not.
+ */
+function lastGeneration(cfg: ClockConfig): number {
+  let start = 0;
+  for (let i = 1; i < cfg.vcpus.length; i++)
+    if (virtualTscKhz(cfg, i) !== virtualTscKhz(cfg, i - 1)) start = i;
+  return start;
 }
 
 const NO_CLOCK_DATA: KvmClockData = { clock: 0n, realtime: 0n, hostTsc: 0n, flags: 0 };

@@ -10,7 +10,7 @@
  * Changes: the page, the write's progress; at the end the clock step the write caused. With
  * tsc_catchup set, the first step also raises the TSC offset (caughtUpTscOffset in clocks.ts).
  */
-import { pvclockReadCycles } from '../arith/index.ts';
+import { pvclockReadCycles, s64 } from '../arith/index.ts';
 import type { ActionOf } from '../actions.ts';
 import { caughtUpTscOffset, guestTsc, pvtiFor } from '../clocks.ts';
 import { kvmWith } from '../kvmRecords.ts';
@@ -52,7 +52,9 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
       const tsc = guestTsc(s, cfg, vcpu);
       // A catch-up in this same step moves the TSC the new page is read with.
       const tscAfter = tscOffset === v.tscOffset ? tsc : tsc + (tscOffset - v.tscOffset);
-      clockStep = pvclockReadCycles(pvti, tscAfter) - pvclockReadCycles(w.previous, tsc);
+      // As the guest's u64 clock sees it: a step of the difference mod 2^64 (a page from before a
+      // live migration, read at the destination's TSC, can wrap).
+      clockStep = s64(pvclockReadCycles(pvti, tscAfter) - pvclockReadCycles(w.previous, tsc));
     } else {
       w = pvtiWrite(true, step, w.target, w.previous);
     }

@@ -115,4 +115,32 @@ describe('tscRestore by KVM_VCPU_TSC_OFFSET (the vcpu.rst algorithm)', () => {
     const guestDest = BigInt(T2 - T);
     expect(guestTsc(next, wrong, 0)).toBe(u64(BigInt(T) - (guestSrc - guestDest)));
   });
+
+  it('finding: for a scaled vCPU the 5.16 formula’s unscaled host TSCs put its TSC off by (1 - ratio) of their difference', () => {
+    // Both vCPUs run at 0.5 GHz on 1 GHz hosts (one rate, so matched, with the masterclock and
+    // KVM_CLOCK_HOST_TSC). vCPU 1's TSC should read T2 / 2 after the restore; the host TSCs
+    // differ by 10^12 + 1e6 cycles, of which the formula adds all instead of half.
+    const rates = migrating(
+      { tscRestore: 'offset-attr', restoreOrder: 'clock-first' },
+      {
+        vcpus: [
+          { pcpu: 0, tscKhz: 500_000n },
+          { pcpu: 1, tscKhz: 500_000n },
+        ],
+      },
+    );
+    const next = run(saved(rates), rates, [T2, set], [T2, restore(1)]);
+    const hostGap = DEST_OFFSET + BigInt(T2) - BigInt(T);
+    expect(guestTsc(next, rates, 1)).toBe(u64(BigInt(T2) / 2n - hostGap / 2n));
+  });
+
+  it('vCPUs of different rates are never matched, so there is no masterclock and no host TSC to use', () => {
+    const rates = migrating(
+      { tscRestore: 'offset-attr', restoreOrder: 'clock-first' },
+      { vcpus: [{ pcpu: 0 }, { pcpu: 1, tscKhz: 500_000n }] },
+    );
+    const next = run(saved(rates), rates, [T2, set], [T2, restore(1)]);
+    expect(next.kvm.useMasterClock).toBe(false);
+    expect(next.vmm.dest).toMatchObject({ hostTsc: 0n, flags: 0 });
+  });
 });
