@@ -15,8 +15,9 @@
  * Small fields share words: a record's booleans are bits of one word, with its step counter (a
  * write's or a read's, at most 16 bits) in the upper half, and a page's tsc_shift (s8) and flags
  * (u8) share one word. The explorer hashes and copies every word of every state it generates, so
- * the 165 words instead of 199 (unsynced-tsc) are a sixth less of that work. A value that does
- * not fit its share is a bug and throws, as a u64 out of range does.
+ * the 165 words instead of 199 (unsynced-tsc, before the TSC-sync and live-migration fields of
+ * issue 12 added 44: 209 now) were a sixth less of that work. A value that does not fit its share
+ * is a bug and throws, as a u64 out of range does.
  */
 import type { Encoder } from '../explorer/index.ts';
 import type { Pvti, TkClock } from './arith/index.ts';
