@@ -6,6 +6,7 @@ import type { ClockInvariant } from './invariant.ts';
 import { kvmclockDrift } from './kvmclockDrift.ts';
 import { kvmclockStep } from './kvmclockStep.ts';
 import { noLostTimer } from './noLostTimer.ts';
+import { pauseTimeAccounted } from './pauseTimeAccounted.ts';
 import { pvtiConsistent } from './pvtiConsistent.ts';
 import { timerLateness } from './timerLateness.ts';
 import { timerNotEarly } from './timerNotEarly.ts';
@@ -30,6 +31,7 @@ const BUILT_IN = [
   kvmclockStep,
   pvtiConsistent,
   vcpuCounterEqual,
+  pauseTimeAccounted,
 ] as const;
 
 export const INVARIANTS: readonly ClockInvariant[] = BUILT_IN;

@@ -1,7 +1,8 @@
 /**
  * timer-lateness: the interrupt is delivered within `latenessBound` ns of the deadline, measured in
- * guest-counter time (cycles past the deadline at the guest's believed TSC frequency).
+ * guest-counter time (cycles past the deadline at the vCPU's TSC frequency, virtual_tsc_khz).
  */
+import { virtualTscKhz } from '../model/tscScaling.ts';
 import { defineInvariant } from './invariant.ts';
 
 export const timerLateness = defineInvariant({
@@ -14,9 +15,10 @@ export const timerLateness = defineInvariant({
       const t = v.timer;
       if (!t.delivered || t.deliveredTsc <= t.deadline) continue;
       // Compare exactly: late cycles / (kHz / 1e6) > bound, without rounding the lateness.
+      const khz = virtualTscKhz(cfg, i);
       const lateCyclesTimesMillion = (t.deliveredTsc - t.deadline) * 1_000_000n;
-      if (lateCyclesTimesMillion > BigInt(cfg.latenessBoundNs) * cfg.tscKhz) {
-        const lateNs = (lateCyclesTimesMillion + cfg.tscKhz - 1n) / cfg.tscKhz;
+      if (lateCyclesTimesMillion > BigInt(cfg.latenessBoundNs) * khz) {
+        const lateNs = (lateCyclesTimesMillion + khz - 1n) / khz;
         return `vCPU${i}'s timer interrupt arrived ${lateNs} ns after its deadline (guest TSC ${t.deliveredTsc} vs ${t.deadline}, t=${t.deliveredAt}ns); the bound is ${cfg.latenessBoundNs} ns`;
       }
     }

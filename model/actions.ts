@@ -20,7 +20,13 @@ export type ClockAction =
   | { readonly kind: 'vcpuBlock'; readonly vcpu: number }
   | { readonly kind: 'vcpuWakeCheck'; readonly vcpu: number }
   | { readonly kind: 'timerInject'; readonly vcpu: number }
-  | { readonly kind: 'counterRestore'; readonly vcpu: number };
+  | { readonly kind: 'counterRestore'; readonly vcpu: number }
+  // x86 live migration (issue 12)
+  | { readonly kind: 'vmPause' }
+  | { readonly kind: 'kvmGetClock' }
+  | { readonly kind: 'kvmSetClock' }
+  | { readonly kind: 'tscRestore'; readonly vcpu: number }
+  | { readonly kind: 'vcpuResume'; readonly vcpu: number };
 
 export type ActionKind = ClockAction['kind'];
 export type ActionOf<K extends ActionKind> = Extract<ClockAction, { readonly kind: K }>;
@@ -33,7 +39,10 @@ export type MasterclockTrigger = 'hotplug' | 'xen-shared-info' | 'periodic';
  */
 export type ReadStep = string;
 
-/** Every action kind, in the order enabled actions are listed. */
+/**
+ * Every action kind, in the order enabled actions are listed. New kinds go at the end, so that
+ * the order of existing ones, and with it every pinned count and saved counterexample, stays.
+ */
 export const ACTION_KINDS: readonly ActionKind[] = [
   'timeAdvance',
   'hostTimekeepingUpdate',
@@ -52,6 +61,11 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'vcpuWakeCheck',
   'timerInject',
   'counterRestore',
+  'vmPause',
+  'kvmGetClock',
+  'kvmSetClock',
+  'tscRestore',
+  'vcpuResume',
 ];
 
 /** One line, for traces: `guestRead task=0`, `timeAdvance to=1000000`. */

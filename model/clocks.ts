@@ -4,18 +4,17 @@
  * those TSC values. Nothing here changes a state.
  */
 import {
-  kvmGetTimeScale,
   pvclockReadCycles,
   pvtiPage,
   timekeeperRead,
   u64,
   type Pvti,
   type TkClock,
-  type TimeScale,
   PVCLOCK_TSC_STABLE_BIT,
 } from './arith/index.ts';
 import type { ClockConfig } from './config.ts';
-import type { ClockState } from './state.ts';
+import type { ClockState, VcpuState } from './state.ts';
+import { hostTscReaching, nsecToCycles, scaleHostTsc, vcpuTsc } from './tscScaling.ts';
 
 const NS_PER_SEC = 1_000_000_000n;
 
@@ -26,16 +25,27 @@ export function hostTscAt(cfg: ClockConfig, pcpu: number, now: number): bigint {
   return u64(p.tscOffset + (BigInt(now) * p.tscHz) / NS_PER_SEC);
 }
 
-/** The TSC the guest reads on `vcpu` now: its pCPU's TSC plus the vCPU's offset (kvm_read_l1_tsc, unscaled). */
+/**
+ * The TSC the guest reads on `vcpu` now (kvm_read_l1_tsc): the vCPU's offset plus its pCPU's TSC
+ * scaled by the vCPU's ratio (model/tscScaling.ts; unscaled vCPUs skip the multiply, as KVM does).
+ */
 export function guestTsc(s: ClockState, cfg: ClockConfig, vcpu: number): bigint {
   const v = s.vcpus[vcpu];
   if (v === undefined) throw new RangeError(`no vCPU ${vcpu}`);
-  return u64(hostTscAt(cfg, v.pcpu, s.now) + v.tscOffset);
+  return guestTscAt(cfg, v, vcpu, s.now);
 }
 
-/** The host clocksource is the TSC of pCPU 0 (the timekeeping CPU). */
+/** kvm_read_l1_tsc for vCPU `vcpu` in the record `v`, at real time `t`, on the pCPU it is on. */
+export function guestTscAt(cfg: ClockConfig, v: VcpuState, vcpu: number, t: number): bigint {
+  return u64(scaleHostTsc(cfg, vcpu, hostTscAt(cfg, v.pcpu, t)) + v.tscOffset);
+}
+
+/**
+ * The host clocksource is the TSC of one pCPU (the timekeeping CPU): pCPU 0, or after a live
+ * migration the destination's (HostState.clocksourcePcpu).
+ */
 export function hostClocksourceCycles(s: ClockState, cfg: ClockConfig): bigint {
-  return hostTscAt(cfg, 0, s.now);
+  return hostTscAt(cfg, s.host.clocksourcePcpu, s.now);
 }
 
 export function monoNow(s: ClockState, cfg: ClockConfig): bigint {
@@ -48,7 +58,7 @@ export function rawNow(s: ClockState, cfg: ClockConfig): bigint {
 
 /** MONOTONIC at real time `t`, with the timekeeper as it is in `s` (no update in between). */
 export function monoAt(s: ClockState, cfg: ClockConfig, t: number): bigint {
-  return timekeeperRead(s.host.mono, hostTscAt(cfg, 0, t));
+  return timekeeperRead(s.host.mono, hostTscAt(cfg, s.host.clocksourcePcpu, t));
 }
 
 /**
@@ -60,26 +70,22 @@ export function monoReachesAt(s: ClockState, cfg: ClockConfig, target: bigint): 
   // The timekeeper and now read once: `s` may be a draft, where every read goes through a proxy.
   const mono = s.host.mono;
   const now = s.now;
-  const monoAtT = (t: number): bigint => timekeeperRead(mono, hostTscAt(cfg, 0, t));
+  const pcpu = s.host.clocksourcePcpu;
+  const monoAtT = (t: number): bigint => timekeeperRead(mono, hostTscAt(cfg, pcpu, t));
   if (monoAtT(now) >= target) return now;
   // MONOTONIC is nondecreasing from now on (the TSC only grows past cycle_last), so a guess t
-  // with mono(t - 1) < target <= mono(t) is the instant the search below would find, provided
-  // its doubling would reach t within bounds. The guess inverts the two formulas; the search
-  // stays for whatever the guess misses.
-  const guess = monoReachesAtGuess(mono, cfg, target);
-  if (
-    guess > now &&
-    now + 2 * (guess - now) <= Number.MAX_SAFE_INTEGER / 4 &&
-    monoAtT(guess) >= target &&
-    monoAtT(guess - 1) < target
-  )
-    return guess;
+  // with mono(t - 1) < target <= mono(t) is the instant the search below would find. The guess
+  // inverts the two formulas; the search stays for whatever the guess misses.
+  const guess = monoReachesAtGuess(mono, cfg, pcpu, target);
+  if (guess > now && monoAtT(guess) >= target && monoAtT(guess - 1) < target) return guess;
+  // Doubling, then bisection: about 2 log2(distance) reads, 100 for a distance of days. Every
+  // instant stays a safe integer; past the largest one, the answer is beyond any horizon.
   let lo = now; // mono(lo) < target
   let hi = now + 1;
   while (monoAtT(hi) < target) {
     lo = hi;
+    if (hi - now > (Number.MAX_SAFE_INTEGER - now) / 2) return Infinity;
     hi = now + (hi - now) * 2;
-    if (hi > Number.MAX_SAFE_INTEGER / 4) return Infinity;
   }
   while (hi - lo > 1) {
     const mid = lo + Math.floor((hi - lo) / 2);
@@ -91,17 +97,17 @@ export function monoReachesAt(s: ClockState, cfg: ClockConfig, target: bigint): 
 
 /**
  * The real instant MONOTONIC reaches `target` by inverting timekeeperRead (fewest cycles past
- * cycle_last) and hostTscAt (first instant pCPU 0's TSC reaches them), ignoring the u64 wrap:
- * only a guess, which monoReachesAt checks. -1 when the guess is not a safe integer.
+ * cycle_last) and hostTscAt (first instant the clocksource's TSC reaches them), ignoring the u64
+ * wrap: only a guess, which monoReachesAt checks. -1 when the guess is not a safe integer.
  */
-function monoReachesAtGuess(mono: TkClock, cfg: ClockConfig, target: bigint): number {
-  const p0 = cfg.pcpus[0]!;
+function monoReachesAtGuess(mono: TkClock, cfg: ClockConfig, pcpu: number, target: bigint): number {
+  const p = cfg.pcpus[pcpu]!;
   const shifted = ((target - mono.base) << BigInt(mono.shift)) - mono.xtimeNsec;
   const mult = BigInt(mono.mult);
   const delta = shifted <= 0n ? 0n : (shifted + mult - 1n) / mult;
-  const cycles = mono.cycleLast + delta - p0.tscOffset;
+  const cycles = mono.cycleLast + delta - p.tscOffset;
   if (cycles <= 0n) return -1;
-  const t = (cycles * NS_PER_SEC + p0.tscHz - 1n) / p0.tscHz;
+  const t = (cycles * NS_PER_SEC + p.tscHz - 1n) / p.tscHz;
   return t > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(t);
 }
 
@@ -112,9 +118,19 @@ export function guestTscReachesAt(
   vcpu: number,
   deadline: bigint,
 ): number {
-  const v = s.vcpus[vcpu]!;
+  return guestTscReachesAtFor(cfg, s.vcpus[vcpu]!, vcpu, deadline);
+}
+
+/** guestTscReachesAt for vCPU `vcpu` in the record `v` (its pCPU and offset). */
+export function guestTscReachesAtFor(
+  cfg: ClockConfig,
+  v: VcpuState,
+  vcpu: number,
+  deadline: bigint,
+): number {
   const p = cfg.pcpus[v.pcpu]!;
-  const cycles = deadline - v.tscOffset - p.tscOffset; // host TSC value to reach
+  // The host TSC value to reach: the deadline less the offset, unscaled (ignoring the u64 wrap).
+  const cycles = hostTscReaching(cfg, vcpu, deadline - v.tscOffset) - p.tscOffset;
   if (cycles <= 0n) return 0;
   return Number((cycles * NS_PER_SEC + p.tscHz - 1n) / p.tscHz);
 }
@@ -139,29 +155,51 @@ export function kvmclockOn(s: ClockState, cfg: ClockConfig, vcpu: number): bigin
 }
 
 /**
- * kvm_get_time_scale for the guest's TSC rate, worked out once per configuration: it is a loop of
- * bigint shifts, and every page write needs it.
+ * The page kvm_guest_time_update writes for `vcpu` now: anchored at the masterclock snapshot when
+ * it is in use, else at this pCPU's TSC and the host's kvmclock base (MONOTONIC_RAW) right now.
+ * tsc_timestamp is kvm_read_l1_tsc of that host TSC (scaled by the vCPU's ratio, plus its offset),
+ * system_time is kernel_ns + kvmclock_offset, and mul/shift convert the vCPU's own TSC rate
+ * (model/tscScaling.ts). `tscOffset` is the vCPU's offset after any catch-up this update does.
  */
-const timeScales = new WeakMap<ClockConfig, TimeScale>();
-function guestTimeScale(cfg: ClockConfig): TimeScale {
-  let scale = timeScales.get(cfg);
-  if (scale === undefined) {
-    scale = kvmGetTimeScale(NS_PER_SEC, cfg.tscKhz * 1000n);
-    timeScales.set(cfg, scale);
-  }
-  return scale;
+export function pvtiFor(
+  s: ClockState,
+  cfg: ClockConfig,
+  vcpu: number,
+  version: number,
+  tscOffset?: bigint,
+): Pvti {
+  const v = s.vcpus[vcpu];
+  if (v === undefined) throw new RangeError(`no vCPU ${vcpu}`);
+  const k = s.kvm;
+  const hostTsc = k.useMasterClock ? k.masterCycleNow : hostTscAt(cfg, v.pcpu, s.now);
+  const kernelNs = k.useMasterClock ? k.masterKernelNs : rawNow(s, cfg);
+  const { shift, mul } = vcpuTsc(cfg, vcpu).pvclockScale;
+  const flags = cfg.stableBit ? PVCLOCK_TSC_STABLE_BIT : 0;
+  const offset = tscOffset ?? v.tscOffset;
+  return pvtiPage(
+    version,
+    u64(scaleHostTsc(cfg, vcpu, hostTsc) + offset),
+    k.kvmclockOffset === 0n ? kernelNs : u64(kernelNs + k.kvmclockOffset),
+    mul,
+    shift,
+    flags,
+  );
 }
 
 /**
- * The page kvm_guest_time_update writes for `vcpu` now: anchored at the masterclock snapshot when
- * it is in use, else at this pCPU's TSC and the host's kvmclock base (MONOTONIC_RAW) right now.
+ * The vCPU's TSC offset after kvm_guest_time_update's catch-up (vcpu->arch.tsc_catchup, set once
+ * KVM saw the TSC unstable): if the TSC the elapsed kvmclock-base time calls for
+ * (compute_guest_tsc: this_tsc_write + nsec_to_cycles(kernel_ns - this_tsc_nsec)) is ahead of
+ * the one the page would be anchored at, the offset is raised by the difference. Unchanged
+ * without catch-up. (arch/x86/kvm/x86.c, unchanged since 2.6.38.)
  */
-export function pvtiFor(s: ClockState, cfg: ClockConfig, vcpu: number, version: number): Pvti {
-  const v = s.vcpus[vcpu];
-  if (v === undefined) throw new RangeError(`no vCPU ${vcpu}`);
-  const hostTsc = s.kvm.useMasterClock ? s.kvm.masterCycleNow : hostTscAt(cfg, v.pcpu, s.now);
-  const kernelNs = s.kvm.useMasterClock ? s.kvm.masterKernelNs : rawNow(s, cfg);
-  const { shift, mul } = guestTimeScale(cfg);
-  const flags = cfg.stableBit ? PVCLOCK_TSC_STABLE_BIT : 0;
-  return pvtiPage(version, u64(hostTsc + v.tscOffset), kernelNs, mul, shift, flags);
+export function caughtUpTscOffset(s: ClockState, cfg: ClockConfig, vcpu: number): bigint {
+  const v = s.vcpus[vcpu]!;
+  if (!v.tscCatchup) return v.tscOffset;
+  const k = s.kvm;
+  const hostTsc = k.useMasterClock ? k.masterCycleNow : hostTscAt(cfg, v.pcpu, s.now);
+  const kernelNs = k.useMasterClock ? k.masterKernelNs : rawNow(s, cfg);
+  const anchored = u64(scaleHostTsc(cfg, vcpu, hostTsc) + v.tscOffset);
+  const due = u64(v.tscSyncWrite + nsecToCycles(cfg, vcpu, kernelNs - v.tscSyncNs));
+  return due > anchored ? u64(v.tscOffset + (due - anchored)) : v.tscOffset;
 }

@@ -15,10 +15,12 @@ import { decodeExt } from './stateExtension.ts';
 import type {
   ClockState,
   GuestTimer,
+  KvmClockData,
   PcpuState,
   ReadRecord,
   TaskState,
   VcpuState,
+  VmmState,
 } from './state.ts';
 
 /** Bit `i` of a word of flags. */
@@ -53,7 +55,7 @@ function vcpu(r: Decoder): VcpuState {
   const pcpu = r.u32();
   const tscOffset = r.u64();
   const page = pvti(r);
-  const flags = r.u32(); // booleans in bits 0-9, the write's step in bits 16-31
+  const flags = r.u32(); // booleans in bits 0-13, the write's step in bits 16-31
   const target = pvti(r);
   const previous = pvti(r);
   const lastClockStep = r.i64();
@@ -73,6 +75,7 @@ function vcpu(r: Decoder): VcpuState {
     deliveredTsc: r.u64(),
     deliveredAt: r.int(),
   };
+  const voffset = r.i64();
   return {
     pcpu,
     tscOffset,
@@ -84,8 +87,15 @@ function vcpu(r: Decoder): VcpuState {
     timer,
     halted: bit(flags, 7),
     kicked: bit(flags, 8),
-    voffset: r.i64(),
+    voffset,
     counterRestored: bit(flags, 9),
+    paused: bit(flags, 10),
+    tscCatchup: bit(flags, 11),
+    tscMatched: bit(flags, 12),
+    tscSyncWrite: r.u64(),
+    tscSyncNs: r.i64(),
+    savedTsc: r.u64(),
+    tscRestored: bit(flags, 13),
   };
 }
 
@@ -129,6 +139,7 @@ export function stateDecoder(cfg: ClockConfig): (words: Int32Array) => ClockStat
     vcpus: new SectionCache<VcpuState[]>(),
     tasks: new SectionCache<TaskState[]>(),
     guest: new SectionCache<ClockState['guest']>(),
+    vmm: new SectionCache<VmmState>(),
   };
   return (words) => decodeState(words, cfg, caches);
 }
@@ -143,6 +154,7 @@ export function decodeState(
     readonly vcpus: SectionCache<VcpuState[]>;
     readonly tasks: SectionCache<TaskState[]>;
     readonly guest: SectionCache<ClockState['guest']>;
+    readonly vmm?: SectionCache<VmmState>;
   },
 ): ClockState {
   const r = new Decoder(words);
@@ -156,6 +168,7 @@ export function decodeState(
     ntpChanges: r.u32(),
     lastUpdateAt: r.int(),
     lastUpdate: { monoBefore: r.i64(), monoAfter: r.i64(), rawBefore: r.i64(), rawAfter: r.i64() },
+    clocksourcePcpu: r.u32(),
   }));
   const pcpus = part(caches?.pcpus, () =>
     times(cfg.pcpus.length, (): PcpuState => ({ idle: r.bool(), wakeAt: r.int() })),
@@ -172,16 +185,51 @@ export function decodeState(
       lastMasterclockUpdateAt: r.int(),
       vmOffsetSet: bit(flags, 1),
       unrequestedPvclockWrites: r.u32(),
+      kvmclockOffset: r.i64(),
+      tscSync: {
+        unstable: bit(flags, 2),
+        userSet: bit(flags, 3),
+        lastWrite: r.u64(),
+        lastNs: r.i64(),
+        lastKhz: r.u32(),
+        lastOffset: r.u64(),
+        curWrite: r.u64(),
+        curNs: r.i64(),
+        curOffset: r.u64(),
+      },
     };
   });
   const vcpus = part(caches?.vcpus, () => times(cfg.vcpus.length, () => vcpu(r)));
   const tasks = part(caches?.tasks, () => times(cfg.tasks.length, () => task(r)));
   const guest = part(caches?.guest, () => ({ lastValue: r.u64(), maxReturned: r.u64() }));
+  const vmm = part(caches?.vmm, () => vmmState(r));
   const ext = decodeExt(r, cfg.ext, {
     vcpu: cfg.vcpus.length,
     task: cfg.tasks.length,
     pcpu: cfg.pcpus.length,
   });
   r.end();
-  return { now, host, pcpus, kvm, vcpus, tasks, guest, ext };
+  return { now, host, pcpus, kvm, vcpus, tasks, guest, vmm, ext };
+}
+
+// --- live migration (issue 12) ---
+
+function clockData(r: Decoder, flags: number): KvmClockData {
+  return { clock: r.u64(), realtime: r.i64(), hostTsc: r.u64(), flags };
+}
+
+function vmmState(r: Decoder): VmmState {
+  const migrations = r.u32();
+  const flags = r.u32(); // booleans in bits 0-2, the two KVM_CLOCK_* bytes in bits 8-23
+  const saved = clockData(r, (flags >>> 8) & 0xff);
+  const dest = clockData(r, (flags >>> 16) & 0xff);
+  return {
+    migrations,
+    clockSaved: bit(flags, 0),
+    clockSet: bit(flags, 1),
+    saved,
+    destTaken: bit(flags, 2),
+    dest,
+    referenceKvmclockOffset: r.i64(),
+  };
 }

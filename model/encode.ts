@@ -17,8 +17,9 @@
  * Small fields share words: a record's booleans are bits of one word, with its step counter (a
  * write's or a read's, at most 16 bits) in the upper half, and a page's tsc_shift (s8) and flags
  * (u8) share one word. The explorer hashes and copies every word of every state it generates, so
- * the 165 words instead of 199 (unsynced-tsc) are a sixth less of that work. A value that does
- * not fit its share is a bug and throws, as a u64 out of range does.
+ * the 165 words instead of 199 (unsynced-tsc, before the TSC-sync and live-migration fields of
+ * issue 12 added 44: 209 now) were a sixth less of that work. A value that does not fit its share
+ * is a bug and throws, as a u64 out of range does.
  */
 import type { Encoder } from '../explorer/index.ts';
 import type { Pvti, TkClock } from './arith/index.ts';
@@ -26,11 +27,13 @@ import { RecordWords } from './recordWords.ts';
 import type {
   ClockState,
   HostState,
+  KvmClockData,
   KvmState,
   ReadProgress,
   ReadRecord,
   TaskState,
   VcpuState,
+  VmmState,
 } from './state.ts';
 import { encodeExt, NO_EXTENSION, type StateExtension } from './stateExtension.ts';
 import type { Renaming } from './symmetry.ts';
@@ -85,12 +88,14 @@ interface Remembered {
   readonly kvm: RecordWords;
   readonly vcpu: RecordWords;
   readonly task: RecordWords;
+  readonly vmm: RecordWords;
 }
 const remembered = (): Remembered => ({
   host: new RecordWords(2),
   kvm: new RecordWords(2),
   vcpu: new RecordWords(8),
   task: new RecordWords(4),
+  vmm: new RecordWords(1),
 });
 const plainRemembered = remembered();
 const renamedRemembered = new WeakMap<Renaming, Remembered>();
@@ -158,6 +163,13 @@ export function encodeState(
 
   out.u64(s.guest.lastValue);
   out.u64(s.guest.maxReturned);
+
+  const vm = s.vmm;
+  if (!m.vmm.copyTo(vm, out)) {
+    const start = out.length;
+    vmm(out, vm);
+    m.vmm.remember(vm, out, start);
+  }
   if (ext !== NO_EXTENSION) encodeExt(out, ext, s.ext, r);
 }
 
@@ -171,15 +183,30 @@ function host(out: Encoder, h: HostState): void {
   out.i64(h.lastUpdate.monoAfter);
   out.i64(h.lastUpdate.rawBefore);
   out.i64(h.lastUpdate.rawAfter);
+  // Not renamed: like pCPU 0, the clocksource pCPU is read by number, and a renaming only ever
+  // swaps it with a pCPU of the same rate and offset (symmetry.ts), whose TSC reads the same.
+  out.u32(h.clocksourcePcpu);
 }
 
 function kvm(out: Encoder, k: KvmState): void {
   out.u64(k.masterCycleNow);
   out.i64(k.masterKernelNs);
-  out.u32(bit(k.useMasterClock, 0) | bit(k.vmOffsetSet, 1));
+  const t = k.tscSync;
+  out.u32(
+    bit(k.useMasterClock, 0) | bit(k.vmOffsetSet, 1) | bit(t.unstable, 2) | bit(t.userSet, 3),
+  );
   out.u32(k.masterclockUpdates);
   out.int(k.lastMasterclockUpdateAt);
   out.u32(k.unrequestedPvclockWrites);
+  // kvmclock offset and TSC synchronization (issue 12)
+  out.i64(k.kvmclockOffset);
+  out.u64(t.lastWrite);
+  out.i64(t.lastNs);
+  out.u32(t.lastKhz);
+  out.u64(t.lastOffset);
+  out.u64(t.curWrite);
+  out.i64(t.curNs);
+  out.u64(t.curOffset);
 }
 
 function vcpu(out: Encoder, v: VcpuState, pcpuName: readonly number[] | undefined): void {
@@ -200,6 +227,10 @@ function vcpu(out: Encoder, v: VcpuState, pcpuName: readonly number[] | undefine
       bit(v.halted, 7) |
       bit(v.kicked, 8) |
       bit(v.counterRestored, 9) |
+      bit(v.paused, 10) |
+      bit(v.tscCatchup, 11) |
+      bit(v.tscMatched, 12) |
+      bit(v.tscRestored, 13) |
       step16(w.step, 'pvclock write step'),
   );
   pvti(out, w.target);
@@ -213,6 +244,10 @@ function vcpu(out: Encoder, v: VcpuState, pcpuName: readonly number[] | undefine
   out.u64(t.deliveredTsc);
   out.int(t.deliveredAt);
   out.i64(v.voffset);
+  // TSC synchronization and live migration (issue 12)
+  out.u64(v.tscSyncWrite);
+  out.i64(v.tscSyncNs);
+  out.u64(v.savedTsc);
 }
 
 /**
@@ -252,4 +287,34 @@ function task(out: Encoder, t: TaskState, vcpuName: readonly number[] | undefine
   out.u32(t.migrations);
   readRecord(out, t.prevRead, vcpuName);
   readRecord(out, t.lastRead, vcpuName);
+}
+
+// --- live migration (issue 12) ---
+
+/** A KVM_CLOCK_* flags byte. */
+function flags8(flags: number): number {
+  if (!Number.isInteger(flags) || flags < 0 || flags > 0xff)
+    throw new RangeError(`encodeState: KVM clock flags ${flags} is not a u8`);
+  return flags;
+}
+
+function clockData(out: Encoder, c: KvmClockData): void {
+  out.u64(c.clock);
+  out.i64(c.realtime);
+  out.u64(c.hostTsc);
+}
+
+/** The VMM's record; its three flags and the two KVM_CLOCK_* bytes share one word. */
+function vmm(out: Encoder, v: VmmState): void {
+  out.u32(v.migrations);
+  out.u32(
+    bit(v.clockSaved, 0) |
+      bit(v.clockSet, 1) |
+      bit(v.destTaken, 2) |
+      (flags8(v.saved.flags) << 8) |
+      (flags8(v.dest.flags) << 16),
+  );
+  clockData(out, v.saved);
+  clockData(out, v.dest);
+  out.i64(v.referenceKvmclockOffset);
 }

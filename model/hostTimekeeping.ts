@@ -65,7 +65,15 @@ function hostState(
   lastUpdateAt: number,
   lastUpdate: HostClockStep,
 ): HostState {
-  return { mono, raw, ntpPendingAdj, ntpChanges: before.ntpChanges, lastUpdateAt, lastUpdate };
+  return {
+    mono,
+    raw,
+    ntpPendingAdj,
+    ntpChanges: before.ntpChanges,
+    lastUpdateAt,
+    lastUpdate,
+    clocksourcePcpu: before.clocksourcePcpu,
+  };
 }
 
 /** At a tick, a busy pCPU re-maps its MONOTONIC_RAW hrtimers with the new conversion; an idle one cannot. */

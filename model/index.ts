@@ -24,6 +24,9 @@ export type {
   ReadProgress,
   ReadRecord,
   GuestState,
+  KvmTscSync,
+  VmmState,
+  KvmClockData,
 } from './state.ts';
 export {
   ACTION_KINDS,
@@ -34,7 +37,15 @@ export {
   type MasterclockTrigger,
   type ReadStep,
 } from './actions.ts';
-export type { ClockConfig, PcpuConfig, Limits } from './config.ts';
+export type {
+  ClockConfig,
+  PcpuConfig,
+  Limits,
+  VcpuConfig,
+  LiveMigrationConfig,
+  PvclockRate,
+  VcpuLoadTsc,
+} from './config.ts';
 
 export { initialState } from './initialState.ts';
 export { enabledActions, nextState } from './next.ts';
@@ -56,6 +67,8 @@ export {
   rawToMono,
   kvmclockOn,
   pvtiFor,
+  guestTscAt,
+  caughtUpTscOffset,
 } from './clocks.ts';
 export {
   armForRemaining,
@@ -71,6 +84,9 @@ export {
 
 // What a reader is made of (defineReader and its building blocks), for a reader of one's own.
 export * from './readers/index.ts';
+
+// Each vCPU's TSC scaling (KVM_SET_TSC_KHZ) as KVM sets it up from the configuration.
+export { vcpuTsc, virtualTscKhz, scaleHostTsc, nsecToCycles, type VcpuTsc } from './tscScaling.ts';
 
 export {
   POLICY_LIBRARY,
@@ -106,6 +122,6 @@ export type { TimerClockPolicy } from './policies/timerClock.ts';
 export type { WakeCheckPolicy } from './policies/wakeCheck.ts';
 
 export * from './scenarios/index.ts';
-export { baseConfig } from './scenarios/baseConfig.ts';
+export { baseConfig, MAX_TIME_NS, NS_PER_DAY } from './scenarios/baseConfig.ts';
 
 export { buildModel, type ClockModel } from './buildModel.ts';

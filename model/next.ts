@@ -102,6 +102,11 @@ function applierFor(action: ClockAction): Apply {
     .with({ kind: 'vcpuWakeCheck' }, () => TRANSITIONS.vcpuWakeCheck)
     .with({ kind: 'timerInject' }, () => TRANSITIONS.timerInject)
     .with({ kind: 'counterRestore' }, () => TRANSITIONS.counterRestore)
+    .with({ kind: 'vmPause' }, () => TRANSITIONS.vmPause)
+    .with({ kind: 'kvmGetClock' }, () => TRANSITIONS.kvmGetClock)
+    .with({ kind: 'kvmSetClock' }, () => TRANSITIONS.kvmSetClock)
+    .with({ kind: 'tscRestore' }, () => TRANSITIONS.tscRestore)
+    .with({ kind: 'vcpuResume' }, () => TRANSITIONS.vcpuResume)
     .exhaustive();
   // Remembered under the kind just matched, so it is only ever handed actions of that kind.
   return transition.apply as Apply;

@@ -125,11 +125,12 @@ function scheduledEvents(s: ClockState, cfg: ClockConfig): readonly number[] {
 /**
  * Host work that happens at once: a woken vCPU thread deciding, a pending interrupt being injected,
  * an idle pCPU waking for it, a requested page rewrite (done before the vCPU re-enters the guest).
+ * A vCPU the VMM has paused does none of it until it resumes, so it does not hold time back.
  */
 function urgentWorkPending(s: ClockState, sources: EventSources): boolean {
-  if (sources.pvclockWrite && s.vcpus.some((v) => v.clockUpdateRequested)) return true;
+  if (sources.pvclockWrite && s.vcpus.some((v) => v.clockUpdateRequested && !v.paused)) return true;
   if (!sources.wakeOrInject) return false;
-  return s.vcpus.some((v) => v.kicked || (!v.halted && v.timer.pending));
+  return s.vcpus.some((v) => !v.paused && (v.kicked || (!v.halted && v.timer.pending)));
 }
 
 /** The instants time may advance to from `s`, ascending and distinct. */

@@ -20,6 +20,8 @@ export interface ClockState {
   readonly vcpus: readonly VcpuState[];
   readonly tasks: readonly TaskState[];
   readonly guest: GuestState;
+  /** The VMM's side of a live migration (issue 12). */
+  readonly vmm: VmmState;
   /** The scenario's own declared fields (stateExtension.ts); `{}` when it declares none. */
   readonly ext: ExtState;
 }
@@ -36,6 +38,8 @@ export interface HostState {
   readonly lastUpdateAt: number;
   /** Both clocks just before and just after the last timekeeping update, for host-monotonic. */
   readonly lastUpdate: HostClockStep;
+  /** The pCPU whose TSC the host clocksource reads: 0, or the destination's after a live migration. */
+  readonly clocksourcePcpu: number;
 }
 
 export interface HostClockStep {
@@ -65,6 +69,31 @@ export interface KvmState {
   readonly vmOffsetSet: boolean;
   /** pvclock rewrites done without a request (periodic kvmclock updates), against Limits.pvclockWrites. */
   readonly unrequestedPvclockWrites: number;
+
+  // --- kvmclock offset and TSC synchronization (issue 12) ---
+  /** kvmclock_offset: a page's system_time is kernel_ns + kvmclock_offset; KVM_SET_CLOCK sets it. */
+  readonly kvmclockOffset: bigint;
+  readonly tscSync: KvmTscSync;
+}
+
+/**
+ * What kvm_synchronize_tsc remembers VM-wide (struct kvm_arch): the last TSC write and the current
+ * matching generation, and the host's check_tsc_unstable().
+ */
+export interface KvmTscSync {
+  /** mark_tsc_unstable has been called (sticky): vCPU loads then resync the offset. */
+  readonly unstable: boolean;
+  /** user_set_tsc: userspace has written a TSC, which arms the one-second matching window. */
+  readonly userSet: boolean;
+  /** last_tsc_write, last_tsc_nsec, last_tsc_khz, last_tsc_offset. */
+  readonly lastWrite: bigint;
+  readonly lastNs: bigint;
+  readonly lastKhz: number;
+  readonly lastOffset: bigint;
+  /** cur_tsc_write, cur_tsc_nsec, cur_tsc_offset: the current generation's. */
+  readonly curWrite: bigint;
+  readonly curNs: bigint;
+  readonly curOffset: bigint;
 }
 
 export interface VcpuState {
@@ -89,6 +118,20 @@ export interface VcpuState {
   /** arm64: virtual counter = physical counter - voffset, once restored. */
   readonly voffset: bigint;
   readonly counterRestored: boolean;
+
+  // --- TSC synchronization and live migration (issue 12) ---
+  /** The VMM has stopped the vCPU: it runs no guest code and handles no requests. */
+  readonly paused: boolean;
+  /** tsc_catchup: kvm_guest_time_update raises the offset to the elapsed-time TSC (compute_guest_tsc). */
+  readonly tscCatchup: boolean;
+  /** In the current TSC-matching generation (this_tsc_generation == cur_tsc_generation). */
+  readonly tscMatched: boolean;
+  /** this_tsc_write and this_tsc_nsec: the generation's TSC value and kvmclock-base time. */
+  readonly tscSyncWrite: bigint;
+  readonly tscSyncNs: bigint;
+  /** What the source VMM saved for this vCPU (its IA32_TSC, or its TSC offset), and whether it is restored. */
+  readonly savedTsc: bigint;
+  readonly tscRestored: boolean;
 }
 
 export interface PvtiWrite {
@@ -175,4 +218,30 @@ export interface GuestState {
   readonly lastValue: bigint;
   /** The largest value returned by any completed read. */
   readonly maxReturned: bigint;
+}
+
+/**
+ * The VMM's record of a live migration: how many have started, which of its steps are done, and
+ * what KVM_GET_CLOCK returned on each side.
+ */
+export interface VmmState {
+  readonly migrations: number;
+  /** The source's KVM_GET_CLOCK is done and the VM now runs on the destination's pCPUs. */
+  readonly clockSaved: boolean;
+  /** KVM_SET_CLOCK is done on the destination. */
+  readonly clockSet: boolean;
+  readonly saved: KvmClockData;
+  /** The destination's KVM_GET_CLOCK for the KVM_VCPU_TSC_OFFSET algorithm (step 5), once taken. */
+  readonly destTaken: boolean;
+  readonly dest: KvmClockData;
+  /** kvmclock_offset before the first migration: the VM's kvmclock had it never stopped is kernel_ns plus this. */
+  readonly referenceKvmclockOffset: bigint;
+}
+
+/** struct kvm_clock_data: kvmclock ns, the host realtime and TSC of the same instant, KVM_CLOCK_* flags. */
+export interface KvmClockData {
+  readonly clock: bigint;
+  readonly realtime: bigint;
+  readonly hostTsc: bigint;
+  readonly flags: number;
 }

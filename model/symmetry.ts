@@ -6,7 +6,8 @@
  * renamings that leave the configuration as it is.
  *
  * Those renamings are the permutations of pCPUs (of equal TSC rate and offset, both busy or both
- * not), of vCPUs (whose initial pCPUs correspond) and of tasks (whose initial vCPUs correspond).
+ * not), of vCPUs (whose initial pCPUs correspond, with the same guest TSC rate, and, with a live
+ * migration, whose destination pCPUs correspond) and of tasks (whose initial vCPUs correspond).
  * The transitions never single out a component by its number, with these exceptions, which the
  * group respects: pCPU 0's TSC is the host clocksource (its twin must have the same rate and
  * offset), the `vcpu0` read-page policy reads vCPU 0's page (vCPU 0 then stays put). A policy or
@@ -16,7 +17,7 @@
  * components (stateExtension.ts).
  */
 import { Encoder } from '../explorer/index.ts';
-import type { ClockConfig } from './config.ts';
+import type { ClockConfig, VcpuConfig } from './config.ts';
 import { encodeState } from './encode.ts';
 import { POLICY_LIBRARY, type PolicyPoint } from './policies/index.ts';
 import type { ClockState } from './state.ts';
@@ -58,7 +59,9 @@ export function symmetryGroup(cfg: ClockConfig): Renaming[] {
     if (!pcpusFit) continue;
     for (const v of permutations(cfg.vcpus.length)) {
       if (fixVcpu0 && v.length > 0 && v[0] !== 0) continue;
-      if (!cfg.vcpus.every((c, j) => cfg.vcpus[v[j]!]!.pcpu === p[c.pcpu])) continue;
+      if (!cfg.vcpus.every((c, j) => vcpuFits(cfg, c, cfg.vcpus[v[j]!]!, p))) continue;
+      const dest = cfg.liveMigration?.destPcpus;
+      if (dest !== undefined && !dest.every((to, j) => dest[v[j]!] === p[to])) continue;
       for (const t of permutations(cfg.tasks.length)) {
         if (!cfg.tasks.every((c, k) => cfg.tasks[t[k]!]!.vcpu === v[c.vcpu])) continue;
         group.push(renaming(p, v, t));
@@ -88,6 +91,19 @@ export function canonicalEncoder(
       if (scratch.compare(out) < 0) out.copyFrom(scratch);
     }
   };
+}
+
+/**
+ * vCPU `image` can stand for `c` under the pCPU permutation `p`: on the corresponding pCPU, and
+ * with the same guest TSC rate (the same rate gives the same ratio, LAPIC and pvclock scales).
+ */
+function vcpuFits(
+  cfg: ClockConfig,
+  c: VcpuConfig,
+  image: VcpuConfig,
+  p: readonly number[],
+): boolean {
+  return image.pcpu === p[c.pcpu] && (image.tscKhz ?? cfg.tscKhz) === (c.tscKhz ?? cfg.tscKhz);
 }
 
 function onlyModelPolicies(cfg: ClockConfig): boolean {

@@ -4,13 +4,15 @@
  */
 import { lapicDeadlineNs } from './arith/index.ts';
 import { guestTsc, monoReachesAt } from './clocks.ts';
+import { virtualTscKhz } from './tscScaling.ts';
 import type { ClockConfig } from './config.ts';
 import type { ClockState } from './state.ts';
 import type { ClockDraft } from './transition.ts';
 
 /**
  * Arms the vCPU's hrtimer for the time left until its deadline, converted now (start_sw_tscdeadline:
- * ns = (deadline - guest_tsc) * 1e6 / tsc_khz, floored), on the clock the timerClock policy says.
+ * ns = (deadline - guest_tsc) * 1e6 / virtual_tsc_khz, floored: the vCPU's own rate, the host's
+ * when it was given none), on the clock the timerClock policy says.
  * Returns false, arming nothing, when no whole nanosecond is left: the kernel then treats the
  * timer as expired.
  */
@@ -18,7 +20,7 @@ export function armForRemaining(d: ClockDraft, cfg: ClockConfig, vcpu: number): 
   const timer = d.vcpus[vcpu]!.timer;
   const tsc = guestTsc(d, cfg, vcpu);
   if (timer.deadline <= tsc) return false;
-  const ns = lapicDeadlineNs(timer.deadline, tsc, cfg.tscKhz);
+  const ns = lapicDeadlineNs(timer.deadline, tsc, virtualTscKhz(cfg, vcpu));
   if (ns === 0n) return false;
   timer.hrtimer = { armed: true, ...cfg.policies.timerClock(d, cfg, ns) };
   return true;

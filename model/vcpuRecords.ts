@@ -43,6 +43,41 @@ export function vcpuWithPage(
     kicked: v.kicked,
     voffset: v.voffset,
     counterRestored: v.counterRestored,
+    paused: v.paused,
+    tscCatchup: v.tscCatchup,
+    tscMatched: v.tscMatched,
+    tscSyncWrite: v.tscSyncWrite,
+    tscSyncNs: v.tscSyncNs,
+    savedTsc: v.savedTsc,
+    tscRestored: v.tscRestored,
+  };
+}
+
+/**
+ * `v` with `changes`, written out field by field in the one shape of every vCPU record (see
+ * vcpuWithPage), for the steps that change other fields than the page's.
+ */
+export function vcpuWith(v: VcpuState, changes: Partial<VcpuState>): VcpuState {
+  return {
+    pcpu: changes.pcpu ?? v.pcpu,
+    tscOffset: changes.tscOffset ?? v.tscOffset,
+    pvti: changes.pvti ?? v.pvti,
+    pvtiWrite: changes.pvtiWrite ?? v.pvtiWrite,
+    lastClockStep: changes.lastClockStep ?? v.lastClockStep,
+    clockUpdateRequested: changes.clockUpdateRequested ?? v.clockUpdateRequested,
+    migrations: changes.migrations ?? v.migrations,
+    timer: changes.timer ?? v.timer,
+    halted: changes.halted ?? v.halted,
+    kicked: changes.kicked ?? v.kicked,
+    voffset: changes.voffset ?? v.voffset,
+    counterRestored: changes.counterRestored ?? v.counterRestored,
+    paused: changes.paused ?? v.paused,
+    tscCatchup: changes.tscCatchup ?? v.tscCatchup,
+    tscMatched: changes.tscMatched ?? v.tscMatched,
+    tscSyncWrite: changes.tscSyncWrite ?? v.tscSyncWrite,
+    tscSyncNs: changes.tscSyncNs ?? v.tscSyncNs,
+    savedTsc: changes.savedTsc ?? v.savedTsc,
+    tscRestored: changes.tscRestored ?? v.tscRestored,
   };
 }
 

@@ -4,3 +4,4 @@ export * from './pvclock.ts';
 export * from './kvmTimeScale.ts';
 export * from './timekeeper.ts';
 export * from './lapic.ts';
+export * from './tscScaling.ts';

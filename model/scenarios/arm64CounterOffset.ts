@@ -6,6 +6,7 @@
  * per vCPU, from threads that run at different moments leaves each vCPU with a different offset
  * from the shared physical counter; a per-VM offset set before any vCPU runs does not.
  */
+import { MAX_TIME_NS } from './baseConfig.ts';
 import { defineSometimes } from '../../invariants/invariant.ts';
 import { defineScenario } from './defineScenario.ts';
 
@@ -22,7 +23,7 @@ export const arm64CounterOffset = defineScenario({
       meaning: 'how late a restore may happen (ns); 0 switches the bug’s cause off',
       default: 1000,
       min: 0,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     counterMHz: {
       meaning: 'physical counter frequency (MHz)',
@@ -35,13 +36,13 @@ export const arm64CounterOffset = defineScenario({
       meaning: 'real time explored (ns)',
       default: 2000,
       min: 1,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     gapNs: {
       meaning: 'time advances in steps of this many ns',
       default: 500,
       min: 1,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     reads: {
       meaning: 'counter reads each task may do',

@@ -7,6 +7,13 @@ import { resolvePolicies } from '../policies/index.ts';
 import { NO_EXTENSION } from '../stateExtension.ts';
 
 export const NS_PER_MS = 1_000_000;
+export const NS_PER_DAY = 86_400_000_000_000;
+/**
+ * The largest horizon, gap or period a built-in scenario takes: 7 days. Time is a safe integer of
+ * ns (up to 104 days), time advances by gaps and scheduled instants, and every clock is computed
+ * in closed form, so a long horizon costs only the steps it has.
+ */
+export const MAX_TIME_NS = 7 * NS_PER_DAY;
 
 export function baseConfig(): ClockConfig {
   return {

@@ -8,6 +8,7 @@
  * page; and a reader that takes one vCPU's page and another vCPU's TSC mixes
  * clocks that only agree if the TSCs are synchronized.
  */
+import { MAX_TIME_NS } from './baseConfig.ts';
 import { defineSometimes } from '../../invariants/invariant.ts';
 import { defineScenario } from './defineScenario.ts';
 
@@ -43,13 +44,13 @@ export const pvclockRead = defineScenario({
       meaning: 'real time explored (ns)',
       default: 2000,
       min: 1,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     gapNs: {
       meaning: 'time advances in steps of this many ns',
       default: 1000,
       min: 1,
-      max: 1_000_000_000,
+      max: MAX_TIME_NS,
     },
     reads: {
       meaning: 'clock reads the task may do',

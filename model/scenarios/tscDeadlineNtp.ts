@@ -9,7 +9,7 @@
  * policy under test.
  */
 import { clocksourceMultShiftKhz } from '../arith/index.ts';
-import { NS_PER_MS } from './baseConfig.ts';
+import { MAX_TIME_NS, NS_PER_MS } from './baseConfig.ts';
 import { defineSometimes } from '../../invariants/invariant.ts';
 import { defineScenario } from './defineScenario.ts';
 
@@ -50,13 +50,13 @@ export const tscDeadlineNtp = defineScenario({
       meaning: 'real time explored (ns)',
       default: 4 * NS_PER_MS,
       min: 1,
-      max: 10_000 * NS_PER_MS,
+      max: MAX_TIME_NS,
     },
     gapNs: {
       meaning: 'besides ticks and timer expiries, time may advance by this many ns',
       default: NS_PER_MS / 2,
       min: 1,
-      max: 10_000 * NS_PER_MS,
+      max: MAX_TIME_NS,
     },
     tickNs: {
       meaning: 'host tick period (ns)',

@@ -8,6 +8,7 @@
  * read on the other vCPU goes backwards, unless the guest clamps every read to the largest value
  * returned so far (last_value).
  */
+import { MAX_TIME_NS } from './baseConfig.ts';
 import { defineSometimes } from '../../invariants/invariant.ts';
 import { defineScenario } from './defineScenario.ts';
 
@@ -34,13 +35,13 @@ export const unsyncedTsc = defineScenario({
       meaning: 'real time explored (ns)',
       default: 2_000_000,
       min: 1,
-      max: 1_000_000_000_000,
+      max: MAX_TIME_NS,
     },
     gapNs: {
       meaning: 'time advances in steps of this many ns',
       default: 1_000_000,
       min: 1,
-      max: 1_000_000_000_000,
+      max: MAX_TIME_NS,
     },
     reads: {
       meaning: 'clock reads the task may do',

@@ -18,7 +18,8 @@ export const guestCounterRead: Transition<'guestCounterRead'> = {
   enabled: (s, cfg) => {
     const actions: ActionOf<'guestCounterRead'>[] = [];
     s.tasks.forEach((t, task) => {
-      if (t.reads < cfg.limits.readsPerTask && s.vcpus[t.vcpu]!.counterRestored) {
+      const v = s.vcpus[t.vcpu]!;
+      if (t.reads < cfg.limits.readsPerTask && v.counterRestored && !v.paused) {
         actions.push({ kind: 'guestCounterRead', task });
       }
     });

@@ -11,7 +11,7 @@
  * (its reader's first step) while it has done fewer reads than the scenario allows; in both
  * cases only when the step is ready (e.g. `version` waits while the page's version is odd). Not
  * while the task's vCPU is out of the guest (a clock update requested, or its own page being
- * written: KVM writes a vCPU's page from that vCPU's thread), nor (unless writes may overlap
+ * written: KVM writes a vCPU's page from that vCPU's thread; or paused by the VMM), nor (unless writes may overlap
  * reads) when a read would start while any host write is under way.
  * Changes: the task's read progress, as the step says; when the step returns a value, the task's
  * last two reads, the global last_value and the largest value returned.
@@ -31,12 +31,12 @@ import type { ClockDraft, Transition } from '../transition.ts';
 
 /**
  * The vCPU is in the host, not running guest code: it has a clock update to do before it re-enters,
- * or it is writing its own page (kvm_guest_time_update runs in the vCPU's own thread). A half-written
- * page can therefore only be seen from another vCPU.
+ * or it is writing its own page (kvm_guest_time_update runs in the vCPU's own thread), or the VMM
+ * has paused it. A half-written page can therefore only be seen from another vCPU.
  */
 function outOfGuest(s: ClockState, vcpu: number): boolean {
   const v = s.vcpus[vcpu]!;
-  return v.clockUpdateRequested || v.pvtiWrite.active;
+  return v.clockUpdateRequested || v.pvtiWrite.active || v.paused;
 }
 
 function anyPageWrite(s: ClockState): boolean {

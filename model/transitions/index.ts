@@ -18,6 +18,11 @@ import { timerProgram } from './timerProgram.ts';
 import { vcpuBlock } from './vcpuBlock.ts';
 import { vcpuMigrate } from './vcpuMigrate.ts';
 import { vcpuWakeCheck } from './vcpuWakeCheck.ts';
+import { kvmGetClock } from './kvmGetClock.ts';
+import { kvmSetClock } from './kvmSetClock.ts';
+import { tscRestore } from './tscRestore.ts';
+import { vcpuResume } from './vcpuResume.ts';
+import { vmPause } from './vmPause.ts';
 
 export const TRANSITIONS: { readonly [K in ActionKind]: Transition<K> } = {
   timeAdvance,
@@ -37,4 +42,9 @@ export const TRANSITIONS: { readonly [K in ActionKind]: Transition<K> } = {
   vcpuWakeCheck,
   timerInject,
   counterRestore,
+  vmPause,
+  kvmGetClock,
+  kvmSetClock,
+  tscRestore,
+  vcpuResume,
 };

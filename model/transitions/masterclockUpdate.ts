@@ -7,11 +7,14 @@
  *
  * Enabled: per trigger the scenario has: vCPU hotplug and Xen shared-info setup while fewer than the
  * allowed number of triggered updates happened; `periodic` at every multiple of the period.
- * Changes: the snapshot, use_master_clock, the update counters, and every vCPU's clock-update request.
+ * Changes: the snapshot, use_master_clock (in use when the host clocksource is the TSC and every
+ * vCPU's TSC is matched: model/masterclock.ts), the update counters, and every vCPU's clock-update
+ * request.
  */
 import { castDraft } from 'immer';
 import type { ActionOf } from '../actions.ts';
-import { hostTscAt, rawNow } from '../clocks.ts';
+import { kvmWith } from '../kvmRecords.ts';
+import { masterclockCopy } from '../masterclock.ts';
 import type { Transition } from '../transition.ts';
 import { vcpuWithPage } from '../vcpuRecords.ts';
 
@@ -32,15 +35,11 @@ export const masterclockUpdate: Transition<'masterclockUpdate'> = {
   apply: (d, { trigger }, cfg, s) => {
     // Built from `s` and assigned as whole records at the draft's root (see setVcpu).
     const k = s.kvm;
-    d.kvm = {
-      masterCycleNow: hostTscAt(cfg, 0, s.now),
-      masterKernelNs: rawNow(s, cfg),
-      useMasterClock: true,
+    d.kvm = kvmWith(k, {
+      ...masterclockCopy(s, cfg, k.tscSync, s.vcpus, true),
       masterclockUpdates: trigger !== 'periodic' ? k.masterclockUpdates + 1 : k.masterclockUpdates,
       lastMasterclockUpdateAt: s.now,
-      vmOffsetSet: k.vmOffsetSet,
-      unrequestedPvclockWrites: k.unrequestedPvclockWrites,
-    };
+    });
     d.vcpus = castDraft(
       s.vcpus.map((v) => vcpuWithPage(v, v.pvti, v.pvtiWrite, v.lastClockStep, true)),
     );

@@ -5,7 +5,7 @@
  * CPU does not move it.
  *
  * Enabled: for a busy pCPU that is not one of the scenario's always-busy pCPUs and whose vCPUs are
- * all halted with nothing to wake them.
+ * all halted with nothing to wake them, or paused by the VMM.
  * Changes: the pCPU's idle flag and wake-up instant (-1 with no hrtimer armed).
  */
 import { clockeventInstant } from '../timers.ts';
@@ -16,7 +16,7 @@ export const nohzIdleEnter: Transition<'nohzIdleEnter'> = {
   enabled: (s, cfg) =>
     s.pcpus.flatMap((p, pcpu) => {
       if (p.idle || cfg.busyPcpus.includes(pcpu)) return [];
-      const quiet = s.vcpus.every((v) => v.pcpu !== pcpu || (v.halted && !v.kicked));
+      const quiet = s.vcpus.every((v) => v.pcpu !== pcpu || v.paused || (v.halted && !v.kicked));
       return quiet ? [{ kind: 'nohzIdleEnter' as const, pcpu }] : [];
     }),
   apply: (d, { pcpu }, cfg, s) => {

@@ -7,15 +7,16 @@
  * Enabled: a vCPU with a write in progress takes its next step; otherwise a write may start when
  * the vCPU has a clock-update request (KVM_REQ_CLOCK_UPDATE) or as one of the scenario's
  * unrequested (periodic kvmclock) updates, and, unless writes may overlap reads, when no read is
- * in progress.
- * Changes: the page, the write's progress; at the end the clock step the write caused.
+ * in progress; never on a vCPU the VMM has paused (requests wait until it runs again).
+ * Changes: the page, the write's progress; at the end the clock step the write caused. With
+ * tsc_catchup set, the first step also raises the TSC offset (caughtUpTscOffset in clocks.ts).
  */
-import { pvclockReadCycles } from '../arith/index.ts';
+import { pvclockReadCycles, s64 } from '../arith/index.ts';
 import type { ActionOf } from '../actions.ts';
-import { guestTsc, pvtiFor } from '../clocks.ts';
-import type { KvmState } from '../state.ts';
+import { caughtUpTscOffset, guestTsc, pvtiFor } from '../clocks.ts';
+import { kvmWith } from '../kvmRecords.ts';
 import type { Transition } from '../transition.ts';
-import { pvtiWrite, setVcpu, vcpuWithPage } from '../vcpuRecords.ts';
+import { pvtiWrite, setVcpu, vcpuWith, vcpuWithPage } from '../vcpuRecords.ts';
 
 export const pvclockWrite: Transition<'pvclockWrite'> = {
   kind: 'pvclockWrite',
@@ -26,7 +27,7 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
       const mayStart =
         (v.clockUpdateRequested || s.kvm.unrequestedPvclockWrites < cfg.limits.pvclockWrites) &&
         (cfg.writesDuringReads || !readInProgress);
-      if (!v.pvtiWrite.active && !mayStart) return;
+      if (!v.pvtiWrite.active && !(mayStart && !v.paused)) return;
       // A step with several outcomes (a copy whose stores become visible in any order) is one
       // action per outcome; the built-in protocols' steps have one, and their actions no choice.
       const choices = cfg.policies.pvclockWrite.steps[v.pvtiWrite.step]!.choices ?? 1;
@@ -44,10 +45,12 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
     const v = s.vcpus[vcpu]!;
     let w = v.pvtiWrite;
     let requested = v.clockUpdateRequested;
+    let tscOffset = v.tscOffset;
     if (!w.active) {
       if (requested) requested = false;
-      else d.kvm = withOneMoreUnrequestedWrite(s.kvm);
-      w = pvtiWrite(true, 0, pvtiFor(s, cfg, vcpu, v.pvti.version), v.pvti);
+      else d.kvm = kvmWith(s.kvm, { unrequestedPvclockWrites: s.kvm.unrequestedPvclockWrites + 1 });
+      if (v.tscCatchup) tscOffset = caughtUpTscOffset(s, cfg, vcpu);
+      w = pvtiWrite(true, 0, pvtiFor(s, cfg, vcpu, v.pvti.version, tscOffset), v.pvti);
     }
     const steps = cfg.policies.pvclockWrite.steps;
     const pvti = steps[w.step]!.apply(v.pvti, w.target, w.previous.version, choice);
@@ -56,27 +59,15 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
     if (step === steps.length) {
       w = pvtiWrite(false, 0, w.target, w.previous);
       const tsc = guestTsc(s, cfg, vcpu);
-      clockStep = pvclockReadCycles(pvti, tsc) - pvclockReadCycles(w.previous, tsc);
+      // A catch-up in this same step moves the TSC the new page is read with.
+      const tscAfter = tscOffset === v.tscOffset ? tsc : tsc + (tscOffset - v.tscOffset);
+      // As the guest's u64 clock sees it: a step of the difference mod 2^64 (a page from before a
+      // live migration, read at the destination's TSC, can wrap).
+      clockStep = s64(pvclockReadCycles(pvti, tscAfter) - pvclockReadCycles(w.previous, tsc));
     } else {
       w = pvtiWrite(true, step, w.target, w.previous);
     }
-    setVcpu(d, s, vcpu, vcpuWithPage(v, pvti, w, clockStep, requested));
+    const record = vcpuWithPage(v, pvti, w, clockStep, requested);
+    setVcpu(d, s, vcpu, tscOffset === v.tscOffset ? record : vcpuWith(record, { tscOffset }));
   },
 };
-
-/**
- * `k` with one more unrequested page write, built whole: a field write through `d.kvm` would make
- * a nested draft, and with one nested draft immer walks every record assigned at the root when it
- * finalises (the new vcpus array and everything in it).
- */
-function withOneMoreUnrequestedWrite(k: KvmState): KvmState {
-  return {
-    masterCycleNow: k.masterCycleNow,
-    masterKernelNs: k.masterKernelNs,
-    useMasterClock: k.useMasterClock,
-    masterclockUpdates: k.masterclockUpdates,
-    lastMasterclockUpdateAt: k.lastMasterclockUpdateAt,
-    vmOffsetSet: k.vmOffsetSet,
-    unrequestedPvclockWrites: k.unrequestedPvclockWrites + 1,
-  };
-}

@@ -2,7 +2,8 @@
  * taskMigrate: the guest scheduler moves a task to another vCPU, possibly in the middle of a
  * clock read (between getcpu and rdtsc, say).
  *
- * Enabled: for each task that has migrated fewer times than the scenario allows, to each other vCPU.
+ * Enabled: for each task that has migrated fewer times than the scenario allows, to each other vCPU,
+ * while the task's vCPU runs guest code (not paused by the VMM).
  * Changes: the task's vCPU. Abstracts: the guest scheduler's migration (set_task_cpu); the vDSO
  * reader cannot disable it, unlike the guest kernel's own reads.
  */
@@ -23,7 +24,7 @@ export const taskMigrate: Transition<'taskMigrate'> = {
     const vcpus = s.vcpus.length;
     for (let task = 0; task < s.tasks.length; task++) {
       const t = s.tasks[task]!;
-      if (t.migrations >= cfg.limits.taskMigrations) continue;
+      if (t.migrations >= cfg.limits.taskMigrations || s.vcpus[t.vcpu]!.paused) continue;
       for (let to = 0; to < vcpus; to++) {
         if (to !== t.vcpu) actions = withAction(actions, sharedAction(shared, task, to, make));
       }

@@ -4,8 +4,8 @@
  * (kvm_set_lapic_tscdeadline_msr → start_sw_tscdeadline, arch/x86/kvm/lapic.c), on the clock the
  * timerClock policy says. With no whole nanosecond left, the timer counts as expired at once.
  *
- * Enabled: for a running vCPU on a busy pCPU that has no timer programmed yet (one per vCPU), once
- * per configured distance.
+ * Enabled: for a running (not halted, not paused) vCPU on a busy pCPU that has no timer programmed
+ * yet (one per vCPU), once per configured distance.
  * Changes: the vCPU's timer: deadline, the real instant the guest TSC reaches it, the hrtimer.
  */
 import type { ActionOf } from '../actions.ts';
@@ -19,7 +19,7 @@ export const timerProgram: Transition<'timerProgram'> = {
     const actions: ActionOf<'timerProgram'>[] = [];
     if (cfg.limits.timersPerVcpu < 1) return actions;
     s.vcpus.forEach((v, vcpu) => {
-      if (v.timer.programmed || v.halted || s.pcpus[v.pcpu]!.idle) return;
+      if (v.timer.programmed || v.halted || v.paused || s.pcpus[v.pcpu]!.idle) return;
       for (const cycles of cfg.timerCycles) actions.push({ kind: 'timerProgram', vcpu, cycles });
     });
     return actions;

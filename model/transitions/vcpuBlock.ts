@@ -4,7 +4,8 @@
  * runnable before it sleeps, so the vCPU is halted with that check still to do (as if kicked):
  * vcpuWakeCheck decides, by the same policy as after a real wake-up.
  *
- * Enabled: for a running vCPU whose timer is programmed, not yet delivered and not pending.
+ * Enabled: for a running (not paused) vCPU whose timer is programmed, not yet delivered and not
+ * pending.
  * Changes: the vCPU is halted, with its runnable check pending.
  */
 import type { ActionOf } from '../actions.ts';
@@ -16,7 +17,7 @@ export const vcpuBlock: Transition<'vcpuBlock'> = {
     const actions: ActionOf<'vcpuBlock'>[] = [];
     s.vcpus.forEach((v, vcpu) => {
       const t = v.timer;
-      if (!v.halted && t.programmed && !t.delivered && !t.pending)
+      if (!v.halted && !v.paused && t.programmed && !t.delivered && !t.pending)
         actions.push({ kind: 'vcpuBlock', vcpu });
     });
     return actions;

@@ -187,7 +187,7 @@ describe('a user variant is checked at run time too (files are loaded without a 
     [
       'unknown transition',
       { transitions: { hrtimerExpired: { apply: () => {} } } },
-      "f.ts: variant 'x': transitions.hrtimerExpired is not a transition (transitions: timeAdvance, hostTimekeepingUpdate, ntpMultChange, nohzIdleEnter, nohzIdleExit, masterclockUpdate, pvclockWrite, guestRead, guestCounterRead, vcpuMigrate, taskMigrate, timerProgram, hrtimerExpire, vcpuBlock, vcpuWakeCheck, timerInject, counterRestore)",
+      "f.ts: variant 'x': transitions.hrtimerExpired is not a transition (transitions: timeAdvance, hostTimekeepingUpdate, ntpMultChange, nohzIdleEnter, nohzIdleExit, masterclockUpdate, pvclockWrite, guestRead, guestCounterRead, vcpuMigrate, taskMigrate, timerProgram, hrtimerExpire, vcpuBlock, vcpuWakeCheck, timerInject, counterRestore, vmPause, kvmGetClock, kvmSetClock, tscRestore, vcpuResume)",
     ],
     [
       'empty transition',

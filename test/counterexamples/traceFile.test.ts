@@ -33,7 +33,17 @@ describe('counterexample files', () => {
     });
     expect(trace.meta.params).toMatchObject({ tscSkewPpm: 100 });
     expect(trace.meta.modelHash).toMatch(/^sha256:[0-9a-f]{16}$/);
-    expect(trace.vars).toEqual(['now', 'host', 'pcpus', 'kvm', 'vcpus', 'tasks', 'guest', 'ext']);
+    expect(trace.vars).toEqual([
+      'now',
+      'host',
+      'pcpus',
+      'kvm',
+      'vcpus',
+      'tasks',
+      'guest',
+      'vmm',
+      'ext',
+    ]);
     expect(trace.steps.map((s) => s.action?.kind ?? 'init')).toEqual([
       'init',
       'timeAdvance',

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { INVARIANTS, invariantNamed } from '../../invariants/index.ts';
 
-/** DESIGN.md section 4, with kvmclock-drift split into its drift and step halves. */
+/**
+ * DESIGN.md section 4, with kvmclock-drift split into its drift and step halves, and the live
+ * migration's pause-time-accounted (issue 12).
+ */
 const DESIGN_NAMES = [
   'guest-monotonic',
   'cross-vcpu-order',
@@ -13,6 +16,7 @@ const DESIGN_NAMES = [
   'kvmclock-step',
   'pvti-consistent',
   'vcpu-counter-equal',
+  'pause-time-accounted',
 ];
 
 describe('INVARIANTS', () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Encoder } from '../../explorer/index.ts';
 import { SCENARIOS } from '../../check/scenarios.ts';
 import { target } from '../helpers.ts';
+import { buildModel } from '../../model/buildModel.ts';
 import { encodingOf, reachableStates } from './reachable.ts';
+import { migrating, MIGRATION_KINDS } from './transitions/liveMigration.ts';
 
 // Every variant, but of pvclock-read only the one with torn host writes (the others reach a
 // subset of its kinds of state, at several seconds each).
@@ -33,6 +35,28 @@ describe('decodeState', () => {
       }
     },
   );
+
+  it('gives back every reachable state of a live migration with scaled vCPUs and TSC catch-up', () => {
+    // Every migration step, in any order, on vCPUs of two rates, with reads and unstable TSCs.
+    const cfg = migrating(
+      { restoreOrder: 'any', resumeEarly: true, tscRestore: 'offset-attr' },
+      {
+        vcpus: [{ pcpu: 0 }, { pcpu: 1, tscKhz: 500_000n }],
+        transitions: [...MIGRATION_KINDS, 'pvclockWrite', 'timeAdvance', 'guestRead'],
+        horizonNs: 2_000_000,
+        gapsNs: [1_000_000],
+        limits: { readsPerTask: 1 },
+      },
+    );
+    const model = buildModel(cfg, []);
+    const states = reachableStates(model);
+    expect(states.length).toBeGreaterThan(500);
+    for (const s of states) {
+      const enc = new Encoder();
+      model.encode(s, enc);
+      expect(model.decode!(enc.words())).toStrictEqual(s);
+    }
+  });
 
   it('refuses words of another length', () => {
     const model = target('unsynced-tsc', 'no-clamp').model;

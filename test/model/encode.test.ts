@@ -73,8 +73,22 @@ describe('encodeState', () => {
     v.halted = true;
     v.kicked = true;
     v.counterRestored = true;
+    v.paused = true;
+    v.tscCatchup = true;
+    v.tscMatched = false;
+    v.tscRestored = true;
     d.kvm.useMasterClock = true;
     d.kvm.vmOffsetSet = true;
+    d.kvm.tscSync.unstable = true;
+    d.kvm.tscSync.userSet = true;
+    d.kvm.tscSync.lastKhz = 0xffff_ffff;
+    d.kvm.kvmclockOffset = -(1n << 63n);
+    d.vmm.clockSaved = true;
+    d.vmm.clockSet = true;
+    d.vmm.destTaken = true;
+    d.vmm.saved.flags = 0xff;
+    d.vmm.dest.flags = 0x0e;
+    d.host.clocksourcePcpu = 1;
     const t = d.tasks[0]!;
     t.read.active = true;
     t.read.torn = true;
@@ -113,6 +127,11 @@ describe('encodeState', () => {
       'read getcpu vCPU',
       (d: ClockState) => void ((d.tasks[0]!.read as { cpu: number }).cpu = -2),
       /read getcpu vCPU -2 is not -1 or a 16-bit vCPU/,
+    ],
+    [
+      'KVM_CLOCK_* flags',
+      (d: ClockState) => void ((d.vmm.saved as { flags: number }).flags = 0x100),
+      /KVM clock flags 256 is not a u8/,
     ],
     [
       'read step',

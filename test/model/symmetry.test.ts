@@ -1,6 +1,7 @@
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { Encoder, explore } from '../../explorer/index.ts';
+import { invariantNamed } from '../../invariants/index.ts';
 import { buildModel } from '../../model/buildModel.ts';
 import { encodeState } from '../../model/encode.ts';
 import { initialState } from '../../model/initialState.ts';
@@ -158,5 +159,105 @@ describe('canonical encoding (arm64-counter-offset)', () => {
     expect(states).toHaveLength(5289);
     expect(explore(t.model).stats.distinctStates).toBe(classes.size);
     expect(classes.size).toBeLessThan(states.length);
+  });
+});
+
+describe('three interchangeable vCPUs and tasks', () => {
+  // Three vCPUs on one 2.5 GHz pCPU with the masterclock, a task reading on each: a hotplug
+  // re-anchor steps kvmclock back (masterclock-update's bug), on any of the three.
+  const three = (extra: Parameters<typeof config>[0] = {}) =>
+    config({
+      pcpus: [{ tscHz: 2_500_000_000n, tscOffset: 0n }],
+      tscKhz: 2_500_000n,
+      vcpus: [{ pcpu: 0 }, { pcpu: 0 }, { pcpu: 0 }],
+      tasks: [{ vcpu: 0 }, { vcpu: 1 }, { vcpu: 2 }],
+      transitions: ['timeAdvance', 'masterclockUpdate', 'pvclockWrite', 'guestRead'],
+      useMasterClock: true,
+      stableBit: true,
+      masterclockTriggerKinds: ['hotplug'],
+      policies: { readClamp: 'last-value-unless-stable' },
+      limits: { readsPerTask: 2, masterclockTriggers: 1 },
+      horizonNs: 2_000_000_000,
+      gapsNs: [1_000_000_000],
+      stepBoundNs: 100n,
+      ...extra,
+    });
+  const invariants = ['guest-monotonic', 'cross-vcpu-order', 'kvmclock-step'].map((n) =>
+    invariantNamed(n)!,
+  );
+  const outcome = (cfg: ReturnType<typeof three>, symmetry: boolean) => {
+    const r = explore(buildModel(cfg, invariants, [], { symmetry }));
+    return {
+      result: r,
+      verdicts: r.violations.map((v) => [v.invariant, v.depth]),
+    };
+  };
+
+  it('has all 3! renamings, and the same verdicts and counterexample lengths with and without them', () => {
+    const cfg = three();
+    expect(symmetryGroup(cfg)).toHaveLength(6);
+    const reduced = outcome(cfg, true);
+    const full = outcome(cfg, false);
+    expect(reduced.result.complete && full.result.complete).toBe(true);
+    expect(reduced.verdicts).toEqual(full.verdicts);
+    expect(reduced.verdicts).toEqual([
+      ['guest-monotonic', 5],
+      ['cross-vcpu-order', 5],
+      ['kvmclock-step', 4],
+    ]);
+    expect(reduced.result.stats.maxDepth).toBe(full.result.stats.maxDepth);
+    // Nearly six times fewer states: most states have three distinct images.
+    expect(full.result.stats.distinctStates).toBe(59_241);
+    expect(reduced.result.stats.distinctStates).toBe(10_155);
+  });
+
+  it('renames pCPUs with their vCPUs and tasks: three of each, 3! renamings', () => {
+    const p = { tscHz: GHZ, tscOffset: 0n };
+    const cfg = config({
+      pcpus: [p, p, p],
+      vcpus: [{ pcpu: 0 }, { pcpu: 1 }, { pcpu: 2 }],
+      tasks: [{ vcpu: 0 }, { vcpu: 1 }, { vcpu: 2 }],
+    });
+    const group = symmetryGroup(cfg);
+    expect(group).toHaveLength(6);
+    for (const r of group) expect(r.vcpuName).toEqual(r.pcpuName);
+  });
+
+  it('vCPUs with different guest TSC rates are not interchangeable', () => {
+    expect(
+      symmetryGroup(three({ vcpus: [{ pcpu: 0 }, { pcpu: 0 }, { pcpu: 0, tscKhz: 2_000_000n }] })),
+    ).toHaveLength(2);
+    // The host's own rate, given explicitly, is no rate of its own.
+    expect(
+      symmetryGroup(three({ vcpus: [{ pcpu: 0 }, { pcpu: 0, tscKhz: 2_500_000n }, { pcpu: 0 }] })),
+    ).toHaveLength(6);
+    expect(
+      symmetryGroup(
+        three({
+          vcpus: [{ pcpu: 0, tscKhz: 2_000_000n }, { pcpu: 0, tscKhz: 2_000_000n }, { pcpu: 0 }],
+        }),
+      ),
+    ).toHaveLength(2);
+  });
+
+  it('with a live migration, only vCPUs whose destinations correspond are interchangeable', () => {
+    const p = { tscHz: GHZ, tscOffset: 0n };
+    const q = { tscHz: GHZ, tscOffset: 1000n };
+    const migrating = (destPcpus: number[]) =>
+      config({
+        pcpus: [p, p, p, q, q, q],
+        vcpus: [{ pcpu: 0 }, { pcpu: 1 }, { pcpu: 2 }],
+        tasks: [],
+        liveMigration: {
+          destPcpus,
+          tscRestore: 'msr',
+          clockRealtime: true,
+          restoreOrder: 'any',
+          resumeEarly: false,
+          migrations: 1,
+        },
+      });
+    expect(symmetryGroup(migrating([3, 4, 5]))).toHaveLength(6);
+    expect(symmetryGroup(migrating([3, 3, 4]))).toHaveLength(2);
   });
 });

@@ -13,7 +13,15 @@ import { InputError } from '../../../check/inputError.ts';
 import type { CustomVariant } from '../../../check/resolve.ts';
 import type { Scenario } from '../../../model/scenarios/index.ts';
 import { describeAction, type ClockAction } from '../../../model/actions.ts';
-import { guestTsc, hostTscAt, kvmclockOn, monoNow, rawNow } from '../../../model/clocks.ts';
+import {
+  guestTsc,
+  guestTscAt,
+  hostTscAt,
+  kvmclockOn,
+  monoNow,
+  rawNow,
+} from '../../../model/clocks.ts';
+import { virtualTscKhz } from '../../../model/tscScaling.ts';
 import type { ClockConfig } from '../../../model/config.ts';
 import type { ClockState } from '../../../model/state.ts';
 
@@ -94,8 +102,8 @@ function guestSample(s: ClockState, cfg: ClockConfig, vcpu: number, kind: GuestC
   }
   if (kind === 'guest TSC') {
     const value = guestTsc(s, cfg, vcpu);
-    const atZero = hostTscAt(cfg, v.pcpu, 0) + v.tscOffset;
-    return { value, ahead: ((value - atZero) * 1_000_000n) / cfg.tscKhz - t };
+    const atZero = guestTscAt(cfg, v, vcpu, 0);
+    return { value, ahead: ((value - atZero) * 1_000_000n) / virtualTscKhz(cfg, vcpu) - t };
   }
   if (v.pvti.version === 0) return undefined;
   const value = kvmclockOn(s, cfg, vcpu);
@@ -171,6 +179,17 @@ function marksOf(
     .with({ kind: 'counterRestore' }, (a) =>
       mark(lane(a.vcpu), 'counter-restore', `counter restored`),
     )
+    .with({ kind: 'vmPause' }, () => mark(0, 'block', 'VMM pauses the VM'))
+    .with({ kind: 'kvmGetClock' }, () =>
+      mark(0, 'masterclock', `KVM_GET_CLOCK ${s.vmm.saved.clock}; VM moves`),
+    )
+    .with({ kind: 'kvmSetClock' }, () =>
+      mark(0, 'masterclock', `KVM_SET_CLOCK: kvmclock_offset ${s.kvm.kvmclockOffset}`),
+    )
+    .with({ kind: 'tscRestore' }, (a) =>
+      mark(lane(a.vcpu), 'counter-restore', `TSC restored: offset ${s.vcpus[a.vcpu]!.tscOffset}`),
+    )
+    .with({ kind: 'vcpuResume' }, (a) => mark(lane(a.vcpu), 'wake', 'resumed'))
     .exhaustive();
 }
 

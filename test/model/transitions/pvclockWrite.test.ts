@@ -19,6 +19,7 @@
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { PVCLOCK_TSC_STABLE_BIT, type Pvti } from '../../../model/arith/index.ts';
+import { guestTsc } from '../../../model/clocks.ts';
 import { POLICY_LIBRARY } from '../../../model/policies/index.ts';
 import {
   copyFields,
@@ -306,5 +307,41 @@ describe('pvclockWrite: a step with several outcomes (a protocol of one’s own)
       systemTime: NEW_FIELDS.systemTime,
     });
     expect(f.tasks[0]!.read.torn).toBe(true);
+  });
+});
+
+describe('pvclockWrite: kvm_guest_time_update’s TSC catch-up (tsc_catchup)', () => {
+  // 1 GHz: the generation's TSC was 5000 at the kvmclock base's boot value, so at t = 1000 the
+  // elapsed-time TSC is 6000 while the vCPU's own reads 1000: the offset is raised by 5000.
+  const cfg = config({ transitions: ['pvclockWrite'], limits: { pvclockWrites: 1 } });
+  const behind = (catchup: boolean) =>
+    state(cfg, (d) => {
+      d.now = 1000;
+      const v = d.vcpus[0]!;
+      v.tscCatchup = catchup;
+      v.tscSyncWrite = 5000n;
+      v.clockUpdateRequested = true;
+    });
+
+  it('raises the offset to the elapsed-time TSC and anchors the page there', () => {
+    const next = step(behind(true), cfg, { kind: 'pvclockWrite', vcpu: 0 });
+    expect(next.vcpus[0]!.tscOffset).toBe(5000n);
+    expect(guestTsc(next, cfg, 0)).toBe(6000n);
+    expect(next.vcpus[0]!.pvti.tscTimestamp).toBe(6000n);
+    // The page still reads the kvmclock base: the TSC jumped, kvmclock did not.
+    expect(next.vcpus[0]!.lastClockStep).toBe(0n);
+  });
+
+  it('leaves the offset alone without tsc_catchup, or when the TSC is not behind', () => {
+    expect(step(behind(false), cfg, { kind: 'pvclockWrite', vcpu: 0 }).vcpus[0]!.tscOffset).toBe(
+      0n,
+    );
+    const ahead = produce(behind(true), (d) => void (d.vcpus[0]!.tscOffset = 9000n));
+    expect(step(ahead, cfg, { kind: 'pvclockWrite', vcpu: 0 }).vcpus[0]!.tscOffset).toBe(9000n);
+  });
+
+  it('a paused vCPU does not write its page, requested or not', () => {
+    const paused = produce(behind(true), (d) => void (d.vcpus[0]!.paused = true));
+    expect(enabled(paused, cfg, 'pvclockWrite')).toEqual([]);
   });
 });

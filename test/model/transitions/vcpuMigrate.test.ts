@@ -1,17 +1,21 @@
 /**
  * vcpuMigrate: the host scheduler moves a vCPU thread to another pCPU.
  *
- * Enabled: for each vCPU with fewer than limits.vcpuMigrations migrations, to each other pCPU.
- * Changes: the vCPU's pCPU and migration count; its TSC offset when the new pCPU's TSC is behind
- * (so the guest TSC does not go backwards); the real instant a programmed deadline is reached (the
- * new pCPU may run at another rate); without the masterclock, a clock-update request on every vCPU.
- * Abstracts: kvm_arch_vcpu_load (arch/x86/kvm/x86.c): the backwards-TSC check and offset catch-up,
- * KVM_REQ_GLOBAL_CLOCK_UPDATE when !use_master_clock, KVM_REQ_MIGRATE_TIMER (the hrtimer moves
- * with the vCPU, its expiry unchanged).
+ * Enabled: for each vCPU not paused with fewer than limits.vcpuMigrations migrations, to each
+ * other pCPU.
+ * Changes: the vCPU's pCPU and migration count; when the new pCPU's TSC is behind, the TSC is
+ * marked unstable, and while it is, the offset makes the guest TSC resume where it was (with
+ * tsc_catchup set); the real instant a programmed deadline is reached (the new pCPU may run at
+ * another rate); without the masterclock, a clock-update request on every vCPU.
+ * Abstracts: kvm_arch_vcpu_load (arch/x86/kvm/x86.c): the backwards-TSC check with last_host_tsc,
+ * mark_tsc_unstable, kvm_compute_l1_tsc_offset of last_guest_tsc, KVM_REQ_GLOBAL_CLOCK_UPDATE when
+ * !use_master_clock, KVM_REQ_MIGRATE_TIMER (the hrtimer moves with the vCPU, its expiry
+ * unchanged); cfg.vcpuLoad 'backwards-bump' is vmx_vcpu_load before 2.6.37.
  *
  * step() also checks that the input state is not mutated.
  */
 import { describe, expect, it } from 'vitest';
+import { u64 } from '../../../model/arith/index.ts';
 import { guestTsc } from '../../../model/clocks.ts';
 import type { PcpuConfig } from '../../../model/config.ts';
 import { config, enabled, GHZ, state, step } from '../fixtures.ts';
@@ -156,5 +160,104 @@ describe('vcpuMigrate', () => {
     });
     const next = step(state(cfg), cfg, { kind: 'vcpuMigrate', vcpu: 0, to: 1 });
     expect(next.vcpus.map((v) => v.clockUpdateRequested)).toEqual([false, false]);
+  });
+
+  it('a backwards TSC marks the TSC unstable and sets tsc_catchup', () => {
+    const cfg = migrating([
+      { tscHz: GHZ, tscOffset: 1000n },
+      { tscHz: GHZ, tscOffset: 0n },
+    ]);
+    const next = step(
+      state(cfg, (d) => void (d.now = 2000)),
+      cfg,
+      { kind: 'vcpuMigrate', vcpu: 0, to: 1 },
+    );
+    expect(next.kvm.tscSync.unstable).toBe(true);
+    expect(next.vcpus[0]!.tscCatchup).toBe(true);
+  });
+
+  it('once the TSC is unstable, a TSC that is ahead is resynced too: the guest TSC resumes as it was', () => {
+    // pCPU0 reads t, pCPU1 reads 1000 + t: stable, the guest TSC would jump 2000 -> 3000.
+    const cfg = migrating([
+      { tscHz: GHZ, tscOffset: 0n },
+      { tscHz: GHZ, tscOffset: 1000n },
+    ]);
+    const next = step(
+      state(cfg, (d) => {
+        d.now = 2000;
+        d.kvm.tscSync.unstable = true;
+      }),
+      cfg,
+      { kind: 'vcpuMigrate', vcpu: 0, to: 1 },
+    );
+    expect(guestTsc(next, cfg, 0)).toBe(2000n);
+    expect(next.vcpus[0]!.tscOffset).toBe(u64(-1000n));
+    expect(next.vcpus[0]!.tscCatchup).toBe(true);
+  });
+
+  it('marking the TSC unstable turns the masterclock off, and every page is to be rewritten', () => {
+    const cfg = migrating(
+      [
+        { tscHz: GHZ, tscOffset: 1000n },
+        { tscHz: GHZ, tscOffset: 0n },
+      ],
+      { vcpus: [{ pcpu: 0 }, { pcpu: 1 }], useMasterClock: true },
+    );
+    const next = step(
+      state(cfg, (d) => void (d.now = 2000)),
+      cfg,
+      { kind: 'vcpuMigrate', vcpu: 0, to: 1 },
+    );
+    expect(next.kvm.useMasterClock).toBe(false);
+    expect(next.vcpus.map((v) => v.clockUpdateRequested)).toEqual([true, true]);
+  });
+
+  it('with TSC scaling the resync is in guest cycles: a 2.0 GHz guest on 2.5 GHz hosts', () => {
+    // At t = 1 s pCPU0 reads 2.5e9 + 1000, pCPU1 2.5e9: backwards. The guest TSC was
+    // scale(2.5e9 + 1000) = 2000000799 (0.8 per host cycle, floored), and resumes there.
+    const host = 2_500_000_000n;
+    const cfg = migrating(
+      [
+        { tscHz: host, tscOffset: 1000n },
+        { tscHz: host, tscOffset: 0n },
+      ],
+      { tscKhz: 2_500_000n, vcpus: [{ pcpu: 0, tscKhz: 2_000_000n }] },
+    );
+    const s = state(cfg, (d) => void (d.now = 1_000_000_000));
+    expect(guestTsc(s, cfg, 0)).toBe(2_000_000_799n);
+    const next = step(s, cfg, { kind: 'vcpuMigrate', vcpu: 0, to: 1 });
+    expect(guestTsc(next, cfg, 0)).toBe(2_000_000_799n);
+    // scale(2.5e9) = 1999999999: the offset is the difference in guest cycles.
+    expect(next.vcpus[0]!.tscOffset).toBe(800n);
+  });
+
+  it('backwards-bump (vmx_vcpu_load before 2.6.37): raises the offset, marks nothing', () => {
+    const cfg = migrating(
+      [
+        { tscHz: GHZ, tscOffset: 1000n },
+        { tscHz: GHZ, tscOffset: 0n },
+      ],
+      { vcpuLoad: 'backwards-bump' },
+    );
+    const next = step(
+      state(cfg, (d) => void (d.now = 2000)),
+      cfg,
+      { kind: 'vcpuMigrate', vcpu: 0, to: 1 },
+    );
+    expect(next.vcpus[0]!.tscOffset).toBe(1000n);
+    expect(guestTsc(next, cfg, 0)).toBe(3000n);
+    expect(next.kvm.tscSync.unstable).toBe(false);
+    expect(next.vcpus[0]!.tscCatchup).toBe(false);
+  });
+
+  it('is not enabled for a vCPU the VMM has paused', () => {
+    const cfg = migrating([synced, synced]);
+    expect(
+      enabled(
+        state(cfg, (d) => void (d.vcpus[0]!.paused = true)),
+        cfg,
+        'vcpuMigrate',
+      ),
+    ).toEqual([]);
   });
 });
