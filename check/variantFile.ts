@@ -1,17 +1,15 @@
 /**
- * Loading a user's variant file: TypeScript, run directly (tsx), no build step. The file exports
+ * Loading a user's variant file (TypeScript, compiled as it loads: userModule.ts). The file exports
  * one or more defineVariant(...) results, as its default export or named exports. Whatever goes
  * wrong (no such file, a syntax error, an import that does not resolve, a throw at load time, no
  * variant among the exports, a bad name inside one) is an InputError: one line naming the file
  * and what was expected.
  */
 import { statSync } from 'node:fs';
-import { register } from 'node:module';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { isDefinedVariant } from './defineVariant.ts';
 import { InputError } from './inputError.ts';
+import { importUserModule } from './userModule.ts';
 import type { ModelDescriptor } from '../explorer/index.ts';
 import {
   resolveTarget,
@@ -24,17 +22,6 @@ import { resolveUserVariant } from './userVariant.ts';
 
 const EXPECTED =
   "expected a TypeScript module that exports defineVariant({...}) from 'clockcheck' (default or named)";
-
-let hooksRegistered = false;
-
-/** Once per process: `clockcheck` resolves to this clockcheck, .ts files load as ES modules. */
-function registerHooks(): void {
-  if (hooksRegistered) return;
-  register(new URL('./variantFileHooks.mjs', import.meta.url), {
-    data: { self: new URL('../index.ts', import.meta.url).href },
-  });
-  hooksRegistered = true;
-}
 
 /** The gist of a load error in one line (a compile error's heading is followed by its line). */
 function firstLine(e: unknown): string {
@@ -66,10 +53,9 @@ export async function loadVariantFile(file: string, only?: string): Promise<Cust
     );
   }
   if (!isFile) throw new InputError(`${file} is not a file (${EXPECTED})`);
-  registerHooks();
   let module: Record<string, unknown>;
   try {
-    module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as Record<string, unknown>;
+    module = await importUserModule(path);
   } catch (e) {
     throw new InputError(`${file} failed to load: ${firstLine(e)} (${EXPECTED})`);
   }

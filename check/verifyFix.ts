@@ -8,19 +8,20 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Progress } from '../explorer/index.ts';
 import { describeAction, type ClockAction } from '../model/actions.ts';
 import type { ParamValues } from '../model/scenarios/index.ts';
 import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
 import { replayTrace } from '../counterexamples/replay.ts';
-import { TRACE_SUFFIX } from '../counterexamples/traceFile.ts';
+import { TRACE_SUFFIX } from '../counterexamples/traceWriter.ts';
 import { readTraceFile } from '../counterexamples/traceFiles.ts';
 import { judge, runProblems, verdictProblem, type CatalogueEntry } from './catalogue.ts';
+import { PACKAGE_ROOT } from './packageRoot.ts';
 import { findScenario, resolveTarget, type CustomVariant } from './resolve.ts';
 import { runCheck, type Bounds, type ClockViolation } from './runCheck.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The committed counterexamples are in the package's counterexamples/ folder. */
+const ROOT = PACKAGE_ROOT;
 
 /** What replaying one saved counterexample against the fix showed. */
 export interface CounterexampleReplay {

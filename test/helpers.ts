@@ -1,4 +1,5 @@
-/** Shared test helpers: building a scenario's model, running the CLI in-process. */
+/** Shared test helpers: building a scenario's model, running the CLI in-process or as a command. */
+import { join } from 'node:path';
 import { resolveTarget, type Target } from '../check/resolve.ts';
 import { main, mainAsync } from '../cli/main.ts';
 
@@ -44,3 +45,11 @@ export async function cliAsync(...argv: string[]): Promise<CliRun> {
   });
   return { code, out, err };
 }
+
+export const REPO = join(import.meta.dirname, '..');
+
+/**
+ * The clockcheck command from the sources, as `npx tsx cli/bin.ts` runs it: the arguments of
+ * `node` (run in REPO, where tsx resolves), before clockcheck's own.
+ */
+export const SOURCE_BIN: readonly string[] = ['--import', 'tsx', join(REPO, 'cli/bin.ts')];

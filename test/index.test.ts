@@ -98,16 +98,16 @@ function runVitest(
 }
 
 describe("import { checkScenario } from 'clockcheck'", () => {
-  it('package.json exports the library and its types from index.ts', () => {
+  it('package.json exports the library and its types compiled into dist/', () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Record<
       string,
       unknown
     >;
     expect(pkg['exports']).toEqual({
-      '.': { types: './index.ts', default: './index.ts' },
+      '.': { types: './dist/index.d.ts', default: './dist/index.js' },
       './package.json': './package.json',
     });
-    expect(pkg['types']).toBe('./index.ts');
+    expect(pkg['types']).toBe('./dist/index.d.ts');
     expect(Object.keys(library)).toEqual(
       expect.arrayContaining([
         'checkScenario',

@@ -23,6 +23,15 @@ import {
 
 type Of<T extends Report['type']> = Extract<Report, { type: T }>;
 
+/**
+ * What a worker thread runs. A worker starts with plain Node whatever its parent runs under, so from
+ * the TypeScript sources it goes through workerEntry.mjs, which registers tsx first; compiled
+ * (dist/), it runs worker.js itself.
+ */
+const WORKER_ENTRY = new URL(import.meta.url).pathname.endsWith('.ts')
+  ? new URL('./workerEntry.mjs', import.meta.url)
+  : new URL('./worker.js', import.meta.url);
+
 /** How long the coordinator sleeps between looks at the clock, the memory and the progress. */
 export const TICK_MS = 200;
 export const SILENCE_MS = 60_000;
@@ -63,7 +72,7 @@ export class Pool {
       const { port1, port2 } = new MessageChannel();
       const setup = { index, workers: count, descriptor, symmetry, control: buffer };
       const mine = peers[index]!;
-      const thread = new Worker(new URL('./workerEntry.mjs', import.meta.url), {
+      const thread = new Worker(WORKER_ENTRY, {
         workerData: { setup, port: port2, peers: mine },
         transferList: [port2, ...mine.filter((p): p is MessagePort => p !== null)],
         execArgv: [],

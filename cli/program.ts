@@ -1,0 +1,335 @@
+/**
+ * The clockcheck command line. Each command lives in commands/; this file parses arguments
+ * (commander), turns bad input into one line on standard error with exit code 2, and sets the
+ * process's exit code from what the command returns. It loads a command's module only when that
+ * command runs (through a CommandLoader), so that starting clockcheck costs little more than
+ * starting Node: `--version` needs none, `check` no trace reader, HTML renderer or user-file loader.
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../check/inputError.ts';
+import { toolVersion } from '../check/packageRoot.ts';
+import type { CheckOptions } from './commands/check.ts';
+import { boundsFrom, explorationOptions } from './options.ts';
+import { colorWanted, makeStyle, type Style } from './style.ts';
+
+/** The command modules, by name. */
+export interface Commands {
+  readonly check: typeof import('./commands/check.ts');
+  readonly list: typeof import('./commands/list.ts');
+  readonly minimize: typeof import('./commands/minimize.ts');
+  readonly replay: typeof import('./commands/replay.ts');
+  readonly show: typeof import('./commands/show.ts');
+  readonly verifyFix: typeof import('./commands/verifyFix.ts');
+}
+
+/** A command's module: at once (imported already) or once its import finishes. */
+export type CommandLoader = <K extends keyof Commands>(
+  name: K,
+) => Commands[K] | Promise<Commands[K]>;
+
+/** Where the command writes; the tests pass their own. */
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Whether standard output is a terminal (for colours). */
+  readonly isTTY: boolean;
+}
+
+export const processIo: Io = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+  isTTY: process.stdout.isTTY === true,
+};
+
+function style(program: Command, io: Io): Style {
+  const { color } = program.opts<{ color?: boolean }>();
+  return makeStyle(colorWanted(io.isTTY, color));
+}
+
+/**
+ * A command's exit code, or for a command that loads a user's file (and so finishes
+ * asynchronously) the work that yields it, started only by mainAsync.
+ */
+export type ExitCode = number | (() => Promise<number>);
+
+export function buildProgram(
+  io: Io,
+  setExit: (code: ExitCode) => void,
+  load: CommandLoader,
+): Command {
+  const print = (text: string): void => io.out(`${text}\n`);
+  /** Runs a command that finishes synchronously once its module is there. */
+  const run = <K extends keyof Commands>(name: K, f: (m: Commands[K]) => number): void => {
+    const m = load(name);
+    setExit(m instanceof Promise ? () => m.then(f) : f(m));
+  };
+  /** Runs a command that loads a user's file, so finishes asynchronously. */
+  const runLater = <K extends keyof Commands>(
+    name: K,
+    f: (m: Commands[K]) => Promise<number>,
+  ): void => setExit(async () => f(await load(name)));
+  const program = new Command('clockcheck')
+    .description('A bounded model checker for the clocks of virtualized Linux')
+    .version(toolVersion())
+    .option('--no-color', 'no colours, even on a terminal (NO_COLOR is honoured too)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      outputError: (text) => io.err(`clockcheck: ${text.replace(/^error: /, '')}`),
+    });
+
+  program
+    .command('list')
+    .description(
+      'list the scenarios, their variants with the expected verdicts, and their parameters',
+    )
+    .option('--json', 'as JSON, with each parameter’s meaning, default and allowed range')
+    .action((o: { json?: boolean }) => {
+      run('list', (m) => {
+        io.out(o.json === true ? m.listJson() : `${m.listText(style(program, io))}\n`);
+        return 0;
+      });
+    });
+
+  explorationOptions(program.command('check'))
+    .description(
+      'explore a scenario (every variant, or one) and report each invariant, exit 1 on a violation; ' +
+        'or --all: every scenario against its expected verdicts, exit 1 on any surprise',
+    )
+    .argument('[scenario]', 'a scenario name (see clockcheck list)')
+    .option('--all', 'check the whole catalogue against the expected verdicts (the CI job)')
+    .option('--json <file>', 'with --all: write the verdicts as JSON')
+    .option('--junit <file>', 'with --all: write the verdicts as JUnit XML')
+    .option('--variant <name>', 'check only this variant')
+    .option('--invariant <name>', 'check only this invariant')
+    .option(
+      '--stop-on-violation',
+      'stop at the first violation instead of checking every invariant to the end',
+    )
+    .option('--out <file>', 'write the (first) counterexample to this .itf.json file')
+    .option(
+      '--out-dir <dir>',
+      'write every counterexample as <dir>/<scenario>/<variant>.<invariant>.itf.json',
+    )
+    .option('--force', 'overwrite output files that exist')
+    .option('--require-complete', 'exit 3 when a run without violations was truncated by a limit')
+    .option('--quiet', 'no progress line')
+    .option(
+      '--variant-file <file>',
+      'check the variants of your own TypeScript file (defineVariant), side by side with the baseline',
+    )
+    .action((scenario: string | undefined, o: Record<string, unknown>) => {
+      const str = (key: string) => (typeof o[key] === 'string' ? { [key]: o[key] as string } : {});
+      const options: CheckOptions = {
+        ...str('variant'),
+        ...str('invariant'),
+        ...str('out'),
+        ...str('outDir'),
+        ...str('json'),
+        ...str('junit'),
+        param: o['param'] as string[],
+        force: o['force'] === true,
+        requireComplete: o['requireComplete'] === true,
+        quiet: o['quiet'] === true,
+        bounds: boundsFrom(o),
+      };
+      if (typeof o['variantFile'] === 'string') {
+        if (o['all'] === true)
+          throw new InputError('--variant-file applies to one scenario, not to --all');
+        if (scenario === undefined)
+          throw new InputError('name the scenario the variant file is for (see clockcheck list)');
+        if (options.json !== undefined || options.junit !== undefined)
+          throw new InputError('--json and --junit go with --all');
+        const file = o['variantFile'];
+        runLater('check', (m) =>
+          m.checkVariantFileCommand(scenario, file, options, style(program, io), print),
+        );
+        return;
+      }
+      if (o['all'] === true) {
+        if (scenario !== undefined)
+          throw new InputError(`--all checks every scenario: drop '${scenario}'`);
+        for (const flag of ['variant', 'invariant'] as const) {
+          if (options[flag] !== undefined)
+            throw new InputError(`--${flag} applies to one scenario, not to --all`);
+        }
+        if (options.param.length > 0)
+          throw new InputError('--param applies to one scenario, not to --all');
+        run('check', (m) => m.checkAllCommand(options, style(program, io), print));
+        return;
+      }
+      if (scenario === undefined)
+        throw new InputError('name a scenario (see clockcheck list) or give --all');
+      if (options.json !== undefined || options.junit !== undefined)
+        throw new InputError('--json and --junit go with --all');
+      run('check', (m) => m.checkCommand(scenario, options, style(program, io), print));
+    });
+
+  program
+    .command('replay')
+    .description(
+      're-execute a counterexample (or every one in a folder) on the current model; exit 0 if every ' +
+        'violation reproduces, or with --variant, if every trace is neutralized',
+    )
+    .argument('<file>', 'a .itf.json counterexample, or a folder of them')
+    .option(
+      '--variant <name>',
+      'replay on another variant of the same scenario (does the fix neutralize it?)',
+    )
+    .option(
+      '--variant-file <file>',
+      'replay on a variant of your own TypeScript file (with --variant when it defines several)',
+    )
+    .action((file: string, o: { variant?: string; variantFile?: string }) => {
+      const { variantFile, ...rest } = o;
+      if (variantFile === undefined) {
+        run('replay', (m) => m.replayCommand(file, rest, style(program, io), print));
+        return;
+      }
+      runLater('replay', (m) =>
+        m.replayVariantFileCommand(file, variantFile, rest, style(program, io), print),
+      );
+    });
+
+  program
+    .command('minimize')
+    .description(
+      'shrink a counterexample (fewer steps, smaller parameters and values) while the same invariant still fails',
+    )
+    .argument('<file>', 'a .itf.json counterexample')
+    .option('--out <file>', 'where to write the result (default: FILE with .min.itf.json)')
+    .option(
+      '--keep-params',
+      'keep the scenario parameters as recorded; only remove steps and shrink action values',
+    )
+    .option('--force', 'overwrite the output file if it exists')
+    .action((file: string, o: { out?: string; force?: boolean; keepParams?: boolean }) => {
+      const options = { force: o.force === true, keepParams: o.keepParams === true };
+      const out = o.out === undefined ? {} : { out: o.out };
+      run('minimize', (m) =>
+        m.minimizeCommand(file, { ...options, ...out }, style(program, io), print),
+      );
+    });
+
+  program
+    .command('show')
+    .description(
+      'a counterexample as a table: one row per step, a column per vCPU and the host; or --html: a timeline page',
+    )
+    .argument('<file>', 'a .itf.json counterexample')
+    .option('--html <out>', 'write a self-contained HTML page with an SVG timeline instead')
+    .option('--force', 'overwrite the HTML file if it exists')
+    .action((file: string, o: { html?: string; force?: boolean }) => {
+      const html = o.html === undefined ? {} : { html: o.html };
+      run('show', (m) =>
+        m.showCommand(file, { ...html, force: o.force === true }, style(program, io), print),
+      );
+    });
+
+  explorationOptions(program.command('verify-fix'))
+    .description(
+      'verify a proposed fix from your own TypeScript file: the baseline still violates, the fix ' +
+        'holds within the bounds, every saved counterexample is neutralized; a verdict for the cover letter',
+    )
+    .argument('<scenario>', 'the scenario the fix is for (see clockcheck list)')
+    .requiredOption(
+      '--variant-file <file>',
+      'your TypeScript file: export default defineVariant({...})',
+    )
+    .option('--variant <name>', 'the variant to verify, when the file defines several')
+    .option('--json <file>', 'also write the verification as JSON')
+    .option('--force', 'overwrite the JSON file if it exists')
+    .option('--quiet', 'no progress line')
+    .action((scenario: string, o: Record<string, unknown>) => {
+      runLater('verifyFix', (m) =>
+        m.verifyFixCommand(
+          scenario,
+          {
+            variantFile: o['variantFile'] as string,
+            ...(typeof o['variant'] === 'string' ? { variant: o['variant'] } : {}),
+            ...(typeof o['json'] === 'string' ? { json: o['json'] } : {}),
+            param: o['param'] as string[],
+            bounds: boundsFrom(o),
+            force: o['force'] === true,
+            quiet: o['quiet'] === true,
+          },
+          style(program, io),
+          print,
+        ),
+      );
+    });
+
+  return program;
+}
+
+function failure(e: unknown, io: Io): number {
+  if (e instanceof CommanderError) {
+    return e.code === 'commander.helpDisplayed' ||
+      e.code === 'commander.version' ||
+      e.code === 'commander.help'
+      ? 0
+      : 2;
+  }
+  if (e instanceof InputError) {
+    io.err(`clockcheck: ${e.message}\n`);
+    return 2;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.err(`clockcheck: internal error: ${message}\n`);
+  if (process.env['CLOCKCHECK_DEBUG'] !== undefined && e instanceof Error) io.err(`${e.stack}\n`);
+  return 1;
+}
+
+/**
+ * Runs a command that finishes synchronously (every command but those loading a user's file),
+ * with every command module imported already.
+ */
+export function runProgramSync(argv: readonly string[], io: Io, load: CommandLoader): number {
+  let exit: ExitCode = 0;
+  const program = buildProgram(
+    io,
+    (code) => {
+      exit = code;
+    },
+    load,
+  );
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    return failure(e, io);
+  }
+  // A command that loads a user's file leaves its work unstarted here.
+  const code = exit as ExitCode;
+  if (typeof code !== 'number') {
+    io.err(
+      'clockcheck: internal error: this command finishes asynchronously: run it with mainAsync\n',
+    );
+    return 1;
+  }
+  return code;
+}
+
+/** Runs any command; what cli/bin.ts calls, with a loader that imports a command when it runs. */
+export async function runProgram(
+  argv: readonly string[],
+  io: Io,
+  load: CommandLoader,
+): Promise<number> {
+  let exit: ExitCode = 0;
+  const program = buildProgram(
+    io,
+    (code) => {
+      exit = code;
+    },
+    load,
+  );
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    // Set by the action during parseAsync (control flow analysis cannot see that).
+    const code = exit as ExitCode;
+    return typeof code === 'number' ? code : await code();
+  } catch (e) {
+    return failure(e, io);
+  }
+}
