@@ -5,7 +5,7 @@
  * command runs (through a CommandLoader), so that starting clockcheck costs little more than
  * starting Node: `--version` needs none, `check` no trace reader, HTML renderer or user-file loader.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../check/inputError.ts';
 import { toolVersion } from '../check/packageRoot.ts';
 import type { CheckOptions } from './commands/check.ts';
@@ -33,17 +33,40 @@ export interface Io {
   readonly err: (text: string) => void;
   /** Whether standard output is a terminal (for colours). */
   readonly isTTY: boolean;
+  /** Whether standard error is (for colours of the text that goes there). */
+  readonly isErrTTY?: boolean;
 }
 
 export const processIo: Io = {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
   isTTY: process.stdout.isTTY === true,
+  isErrTTY: process.stderr.isTTY === true,
 };
 
-function style(program: Command, io: Io): Style {
+/** The colours of the human text, on standard output or (`toErr`) standard error. */
+function style(program: Command, io: Io, toErr = false): Style {
   const { color } = program.opts<{ color?: boolean }>();
-  return makeStyle(colorWanted(io.isTTY, color));
+  return makeStyle(colorWanted(toErr ? io.isErrTTY === true : io.isTTY, color));
+}
+
+/**
+ * Where a command's human text goes: standard output, or standard error when a report is written
+ * to standard output (`--json -`, `--junit -`), so that the report stays parseable.
+ */
+function humanOutput(
+  program: Command,
+  io: Io,
+  reports: readonly (string | undefined)[],
+): { print: (text: string) => void; style: Style } {
+  const toStdout = reports.filter((r) => r === '-').length;
+  if (toStdout > 1)
+    throw new InputError(
+      'only one report can go to standard output (-): write the other to a file',
+    );
+  const toErr = toStdout === 1;
+  const write = toErr ? io.err : io.out;
+  return { print: (text) => write(`${text}\n`), style: style(program, io, toErr) };
 }
 
 /**
@@ -99,8 +122,8 @@ export function buildProgram(
     )
     .argument('[scenario]', 'a scenario name (see clockcheck list)')
     .option('--all', 'check the whole catalogue against the expected verdicts (the CI job)')
-    .option('--json <file>', 'with --all: write the verdicts as JSON')
-    .option('--junit <file>', 'with --all: write the verdicts as JUnit XML')
+    .option('--json <file>', 'write the runs and verdicts as JSON (- for standard output)')
+    .option('--junit <file>', 'with --all: write the verdicts as JUnit XML (- for standard output)')
     .option('--variant <name>', 'check only this variant')
     .option('--invariant <name>', 'check only this invariant')
     .option(
@@ -113,7 +136,12 @@ export function buildProgram(
       'write every counterexample as <dir>/<scenario>/<variant>.<invariant>.itf.json',
     )
     .option('--force', 'overwrite output files that exist')
-    .option('--require-complete', 'exit 3 when a run without violations was truncated by a limit')
+    .option(
+      '--allow-truncated',
+      'exit 0, not 3, when a run without violations was truncated by a limit you set on purpose',
+    )
+    // Exit 3 for a truncated run is the default now; the flag stays so that scripts keep working.
+    .addOption(new Option('--require-complete').hideHelp())
     .option('--quiet', 'no progress line')
     .option(
       '--variant-file <file>',
@@ -130,20 +158,21 @@ export function buildProgram(
         ...str('junit'),
         param: o['param'] as string[],
         force: o['force'] === true,
-        requireComplete: o['requireComplete'] === true,
+        allowTruncated: o['allowTruncated'] === true,
         quiet: o['quiet'] === true,
         bounds: boundsFrom(o),
+        stdout: io.out,
       };
+      const { print, style: checkStyle } = humanOutput(program, io, [options.json, options.junit]);
       if (typeof o['variantFile'] === 'string') {
         if (o['all'] === true)
           throw new InputError('--variant-file applies to one scenario, not to --all');
         if (scenario === undefined)
           throw new InputError('name the scenario the variant file is for (see clockcheck list)');
-        if (options.json !== undefined || options.junit !== undefined)
-          throw new InputError('--json and --junit go with --all');
+        if (options.junit !== undefined) throw new InputError('--junit goes with --all');
         const file = o['variantFile'];
         runLater('check', (m) =>
-          m.checkVariantFileCommand(scenario, file, options, style(program, io), print),
+          m.checkVariantFileCommand(scenario, file, options, checkStyle, print),
         );
         return;
       }
@@ -156,14 +185,13 @@ export function buildProgram(
         }
         if (options.param.length > 0)
           throw new InputError('--param applies to one scenario, not to --all');
-        run('check', (m) => m.checkAllCommand(options, style(program, io), print));
+        run('check', (m) => m.checkAllCommand(options, checkStyle, print));
         return;
       }
       if (scenario === undefined)
         throw new InputError('name a scenario (see clockcheck list) or give --all');
-      if (options.json !== undefined || options.junit !== undefined)
-        throw new InputError('--json and --junit go with --all');
-      run('check', (m) => m.checkCommand(scenario, options, style(program, io), print));
+      if (options.junit !== undefined) throw new InputError('--junit goes with --all');
+      run('check', (m) => m.checkCommand(scenario, options, checkStyle, print));
     });
 
   program
@@ -238,24 +266,27 @@ export function buildProgram(
       'your TypeScript file: export default defineVariant({...})',
     )
     .option('--variant <name>', 'the variant to verify, when the file defines several')
-    .option('--json <file>', 'also write the verification as JSON')
+    .option('--json <file>', 'also write the verification as JSON (- for standard output)')
     .option('--force', 'overwrite the JSON file if it exists')
     .option('--quiet', 'no progress line')
     .action((scenario: string, o: Record<string, unknown>) => {
+      const json = typeof o['json'] === 'string' ? o['json'] : undefined;
+      const human = humanOutput(program, io, [json]);
       runLater('verifyFix', (m) =>
         m.verifyFixCommand(
           scenario,
           {
             variantFile: o['variantFile'] as string,
             ...(typeof o['variant'] === 'string' ? { variant: o['variant'] } : {}),
-            ...(typeof o['json'] === 'string' ? { json: o['json'] } : {}),
+            ...(json === undefined ? {} : { json }),
             param: o['param'] as string[],
             bounds: boundsFrom(o),
             force: o['force'] === true,
             quiet: o['quiet'] === true,
+            stdout: io.out,
           },
-          style(program, io),
-          print,
+          human.style,
+          human.print,
         ),
       );
     });

@@ -105,6 +105,7 @@ describe("import { checkScenario } from 'clockcheck'", () => {
     >;
     expect(pkg['exports']).toEqual({
       '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+      './schemas/*': './dist/schemas/*',
       './package.json': './package.json',
     });
     expect(pkg['types']).toBe('./dist/index.d.ts');

@@ -1,15 +1,18 @@
 /** `clockcheck list [--json]`: the scenarios, their variants with expected verdicts, and their parameters. */
+import { reportHeader } from '../../check/reportHeader.ts';
+import type { ListReport } from '../../check/reportSchemas.ts';
 import { SCENARIOS } from '../../model/scenarios/index.ts';
 import type { Style } from '../style.ts';
 
 export function listJson(): string {
-  return `${JSON.stringify(
-    SCENARIOS.map((s) => ({
+  const report: ListReport = {
+    ...reportHeader('list'),
+    scenarios: SCENARIOS.map((s) => ({
       name: s.name,
       title: s.title,
       source: s.source,
       description: s.description,
-      invariants: s.invariants,
+      invariants: [...s.invariants],
       baseline: s.baseline,
       variants: s.variants.map((v) => ({
         name: v.name,
@@ -35,9 +38,8 @@ export function listJson(): string {
             },
       ),
     })),
-    null,
-    2,
-  )}\n`;
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 export function listText(style: Style): string {

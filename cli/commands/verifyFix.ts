@@ -10,7 +10,7 @@ import type { Bounds } from '../../check/runCheck.ts';
 import { loadVariantFile } from '../../check/variantFile.ts';
 import { verificationJson, verifyFix, type CounterexampleReplay } from '../../check/verifyFix.ts';
 import { describeAction } from '../../model/actions.ts';
-import { assertWritable, writeOutput } from '../files.ts';
+import { assertReportWritable, writeReport } from '../files.ts';
 import { formatRunHeader } from '../format/result.ts';
 import { progressLine } from '../progress.ts';
 import type { Style } from '../style.ts';
@@ -24,6 +24,8 @@ export interface VerifyFixOptions {
   readonly json?: string;
   readonly force: boolean;
   readonly quiet: boolean;
+  /** Where `--json -` writes (standard output). */
+  readonly stdout?: (text: string) => void;
 }
 
 function replayLine(r: CounterexampleReplay, fix: string, style: Style): string {
@@ -48,7 +50,7 @@ export async function verifyFixCommand(
   print: (s: string) => void,
 ): Promise<number> {
   const scenario = findScenario(scenarioName);
-  if (options.json !== undefined) assertWritable(options.json, options.force);
+  if (options.json !== undefined) assertReportWritable(options.json, options.force);
   const variants = await loadVariantFile(options.variantFile, options.variant);
   if (variants.length > 1)
     throw new InputError(
@@ -97,6 +99,7 @@ export async function verifyFixCommand(
   print(style.bold('4. verdict'));
   for (const p of v.problems) print(style.red(`  ! ${p}`));
   print(v.verdict.map((line) => `  ${line}`).join('\n'));
-  if (options.json !== undefined) writeOutput(options.json, verificationJson(v), options.force);
+  if (options.json !== undefined)
+    writeReport(options.json, verificationJson(v), options.force, options.stdout);
   return v.verified ? 0 : 1;
 }
