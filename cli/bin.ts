@@ -3,7 +3,12 @@
  * The clockcheck command. Installed, it runs compiled (dist/cli/bin.js); from the sources,
  * `npx tsx cli/bin.ts` runs the same. Only the module of the command that runs is imported.
  */
+import module from 'node:module';
 import { processIo, runProgram, type Commands } from './program.ts';
+
+// Node 22.1 and later keep the compiled code of the modules a command loads, so that the next
+// start skips compiling them (as tsc does for itself); Node 20 has no such cache.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 // Output piped into a reader that stops early (`| head`) is not an error: stop quietly.
 for (const stream of [process.stdout, process.stderr]) {

@@ -13,13 +13,14 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_SCHEMAS, reportJsonSchema, type ReportName } from '../check/reportSchemas.ts';
 import { REPO } from './helpers.ts';
 import { expectValidReport } from './reports.ts';
@@ -72,6 +73,7 @@ async function outcome(
 
 const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
 
+let tmp: string;
 let project: string;
 let packed: string[];
 let ltsNode: string;
@@ -126,7 +128,7 @@ register('./load-logger.mjs', import.meta.url);
 `;
 
 beforeAll(async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'clockcheck-package-'));
+  tmp = mkdtempSync(join(tmpdir(), 'clockcheck-package-'));
   // npm pack runs `prepare` (the build), whose output goes to standard error with --json.
   const pack = JSON.parse(
     execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], {
@@ -155,6 +157,9 @@ beforeAll(async () => {
   writeFileSync(join(project, 'load-logger.mjs'), LOAD_LOGGER);
   writeFileSync(join(project, 'log-loads.mjs'), LOG_LOADS);
 }, 300_000);
+
+// The project holds a Node binary (about 190 MB): leave nothing behind.
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('the packed package, installed into a fresh project', () => {
   it('publishes exactly dist/, the saved counterexamples, examples/, README and LICENSE', () => {
