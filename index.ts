@@ -1,6 +1,10 @@
 /**
- * clockcheck as a library: `import { checkScenario, defineVariant } from 'clockcheck'`.
+ * clockcheck as a library: `import { checkScenario, defineScenario, defineVariant } from 'clockcheck'`.
  *
+ * - defineScenario: declare a scenario of your own (what `--scenario-file` loads): topology,
+ *   parameters, transitions and limits, invariants and `sometimes` properties, state of its own,
+ *   and its variants with the verdicts they must have. The built-in scenarios are written with it.
+ * - defineInvariant, defineSometimes: properties of your own, for a scenario or a variant.
  * - defineVariant: declare a variant of a scenario in your own file (what `clockcheck check
  *   --variant-file` and `clockcheck verify-fix` load), with the model's helpers and types below.
  * - checkScenario: explore a built-in or your own variant and get the verdicts as data;
@@ -27,8 +31,39 @@ export {
   type CounterexampleReplay,
   type FixVerification,
 } from './check/verifyFix.ts';
+export {
+  defineScenario,
+  type BooleanParamDef,
+  type CauseOff,
+  type DefinedScenario,
+  type DraftExt,
+  type IntegerParamDef,
+  type ParamDefs,
+  type ParamsOf,
+  type ScenarioDefinition,
+  type ScenarioObserver,
+  type ScenarioState,
+  type ScenarioVariant,
+  type SystemConfig,
+  type VariantView,
+} from './model/scenarios/defineScenario.ts';
+export {
+  defineInvariant,
+  defineSometimes,
+  type ClockInvariant,
+  type ClockSometimes,
+} from './invariants/invariant.ts';
+export type { InvariantName } from './invariants/index.ts';
+export type {
+  ExtField,
+  ExtOf,
+  ExtState,
+  ExtValue,
+  StateExtension,
+} from './model/stateExtension.ts';
 export { resolveUserVariant } from './check/userVariant.ts';
 export { loadVariantFile } from './check/variantFile.ts';
+export { loadScenarioFile } from './check/scenarioFile.ts';
 export type { Bounds } from './check/runCheck.ts';
 export type { CustomVariant } from './check/resolve.ts';
 
@@ -42,6 +77,8 @@ export { POLICY_LIBRARY } from './model/policies/index.ts';
 export type {
   InvariantNameOf,
   ScenarioName,
+  ScenarioRef,
+  SometimesNameOf,
   VariantNameOf,
   Verdict,
 } from './model/scenarios/index.ts';

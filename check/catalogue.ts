@@ -3,8 +3,9 @@
  * with the expected one. A run is as expected only if every verdict matches, the run is complete
  * (a truncated run proves nothing) and every `sometimes` property was reached (else it is vacuous).
  */
-import { SCENARIOS, type Verdict } from '../model/scenarios/index.ts';
-import { resolveTarget } from './resolve.ts';
+import type { Scenario, Verdict } from '../model/scenarios/index.ts';
+import { SCENARIOS } from './scenarios.ts';
+import { resolveTarget, type Target } from './resolve.ts';
 import { runCheck, type Bounds, type CheckRun } from './runCheck.ts';
 
 export interface InvariantVerdict {
@@ -44,7 +45,7 @@ export function judge(run: CheckRun): CatalogueEntry {
       asExpected: actual === expected,
     };
   });
-  const vacuous = result.sometimes.filter((s) => !s.reached).map((s) => s.name);
+  const vacuous = vacuousOf(result);
   const asExpected =
     result.status !== 'error' &&
     result.complete &&
@@ -53,15 +54,21 @@ export function judge(run: CheckRun): CatalogueEntry {
   return { run, verdicts, vacuous, asExpected };
 }
 
+/**
+ * Every variant of `scenarios` (the catalogue by default) against its expected verdicts. `prepare`
+ * sees each target before it runs (to say where its model comes from, for worker threads).
+ */
 export function runCatalogue(
   bounds: Bounds = {},
   onEntry?: (entry: CatalogueEntry) => void,
+  scenarios: readonly Scenario[] = SCENARIOS,
+  prepare: (target: Target) => Target = (t) => t,
 ): Catalogue {
   const entries: CatalogueEntry[] = [];
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios) {
     for (const variant of scenario.variants) {
       const entry = judge(
-        runCheck(resolveTarget({ scenario: scenario.name, variant: variant.name }), bounds),
+        runCheck(prepare(resolveTarget({ scenario, variant: variant.name })), bounds),
       );
       onEntry?.(entry);
       entries.push(entry);
@@ -81,9 +88,25 @@ export function runProblems(entry: CatalogueEntry): string[] {
   if (result.status === 'error') lines.push(`the model failed: ${result.error?.message ?? ''}`);
   else if (!result.complete)
     lines.push(`not complete (${result.truncatedBy ?? 'stopped'}), so nothing it holds is proved`);
-  for (const s of entry.vacuous)
-    lines.push(`sometimes-property ${s} was never reached: the run is vacuous`);
+  lines.push(...vacuityProblems(entry.vacuous));
   return lines;
+}
+
+/**
+ * The `sometimes` properties a complete run never reached: the run is vacuous (a truncated run
+ * may reach them further on, so it is only truncated).
+ */
+export function vacuousOf(result: CheckRun['result']): string[] {
+  if (!result.complete) return [];
+  return result.sometimes.filter((s) => !s.reached).map((s) => s.name);
+}
+
+/**
+ * One line per `sometimes` property a run never reached: `check` and `verify-fix` say it in these
+ * words and both fail on it.
+ */
+export function vacuityProblems(vacuous: readonly string[]): string[] {
+  return vacuous.map((s) => `sometimes-property ${s} was never reached: the run is vacuous`);
 }
 
 /** What is wrong with one verdict (undefined when it is as expected). */

@@ -10,14 +10,16 @@
  */
 import { describeAction } from '../model/actions.ts';
 import type {
+  DefinedScenario,
   ParamValues,
-  ScenarioName,
-  VariantNameOf,
+  ScenarioNames,
+  ScenarioRef,
   Verdict,
 } from '../model/scenarios/index.ts';
 import { judge, surprises } from './catalogue.ts';
 import { isDefinedVariant, type DefinedVariant } from './defineVariant.ts';
 import { findScenario, resolveTarget } from './resolve.ts';
+import { scenarioOf } from './scenarios.ts';
 import { runCheck, type Bounds } from './runCheck.ts';
 import { resolveUserVariant } from './userVariant.ts';
 
@@ -64,28 +66,27 @@ export function checkScenario(
   variant: DefinedVariant,
   options?: CheckScenarioOptions,
 ): ScenarioCheck;
-/** Checks a variant of `scenario`: a built-in one by name (default: the baseline) or a user's. */
-export function checkScenario<S extends ScenarioName>(
+/**
+ * Checks a variant of `scenario` (a built-in one by name, or your own scenario's definition): one
+ * of its variants by name (default: the baseline) or a user's.
+ */
+export function checkScenario<S extends ScenarioRef>(
   scenario: S,
-  options?: CheckScenarioOptions & { readonly variant?: VariantNameOf<S> | DefinedVariant<S> },
+  options?: CheckScenarioOptions & {
+    readonly variant?: ScenarioNames<S>['variant'] | DefinedVariant<S>;
+  },
 ): ScenarioCheck;
 export function checkScenario(
-  what: string | DefinedVariant,
+  what: ScenarioRef | DefinedVariant,
   options: CheckScenarioOptions & { readonly variant?: string | DefinedVariant } = {},
 ): ScenarioCheck {
-  const chosen = typeof what === 'string' ? options.variant : what;
-  const scenario = findScenario(typeof what === 'string' ? what : String(what.scenario));
-  const variant =
-    chosen === undefined
-      ? scenario.baseline
-      : isDefinedVariant(chosen)
-        ? resolveUserVariant(chosen, 'checkScenario')
-        : chosen;
-  const target = resolveTarget({
-    scenario: scenario.name,
-    variant,
-    params: options.params ?? {},
-  });
+  const chosen = isDefinedVariant(what) ? what : options.variant;
+  const custom = isDefinedVariant(chosen) ? resolveUserVariant(chosen, 'checkScenario') : undefined;
+  const scenario =
+    custom?.scenario ??
+    (typeof what === 'string' ? findScenario(what) : scenarioOf(what as DefinedScenario));
+  const variant = custom ?? (typeof chosen === 'string' ? chosen : scenario.baseline);
+  const target = resolveTarget({ scenario, variant, params: options.params ?? {} });
   const entry = judge(runCheck(target, options.bounds ?? {}));
   const { result } = entry.run;
   return {

@@ -21,80 +21,90 @@
  * (not both), and depends on nothing but its arguments. check/userVariant.ts checks the same
  * things again at run time, for files loaded without a type check.
  */
-import type { ActionKind, ActionOf } from '../model/actions.ts';
-import type { ClockConfig } from '../model/config.ts';
-import type { CounterRestorePolicy } from '../model/policies/counterRestore.ts';
-import type { Policies, PolicyNames, PolicyPoint } from '../model/policies/index.ts';
+import type { ClockInvariant } from '../invariants/invariant.ts';
+import type { ActionKind } from '../model/actions.ts';
+import type { PolicyNames, PolicyPoint } from '../model/policies/index.ts';
+import type { PolicyReplacements, TransitionReplacement } from '../model/policies/replacements.ts';
 import type {
-  InvariantNameOf,
-  ScenarioName,
-  VariantNameOf,
+  ScenarioNames,
+  ScenarioObserver,
+  ScenarioRef,
   Verdict,
 } from '../model/scenarios/index.ts';
-import type { ClockState } from '../model/state.ts';
-import type { ClockDraft } from '../model/transition.ts';
+import type { StateExtension } from '../model/stateExtension.ts';
 
-/** A replacement that changes the draft returns nothing; one that builds a new state returns it. */
-export type DraftResult = void | ClockState;
+export type {
+  DraftResult,
+  PolicyReplacements,
+  TransitionReplacement,
+} from '../model/policies/replacements.ts';
 
-/** What may replace each policy point: the policy's own signature, drafts may be returned anew. */
-export interface PolicyReplacements {
-  readonly readPage: Policies['readPage'];
-  readonly readClamp: Policies['readClamp'];
-  readonly pvclockWrite: Policies['pvclockWrite'];
-  readonly timerClock: Policies['timerClock'];
-  readonly hrtimerExpiry: (d: ClockDraft, cfg: ClockConfig, vcpu: number) => DraftResult;
-  readonly wakeCheck: (d: ClockDraft, cfg: ClockConfig, vcpu: number) => DraftResult;
-  readonly counterRestore: {
-    readonly enabled: CounterRestorePolicy['enabled'];
-    readonly apply: (
-      d: ClockDraft,
-      cfg: ClockConfig,
-      action: ActionOf<'counterRestore'>,
-    ) => DraftResult;
-  };
-}
-
-/** A whole transition replaced: which of its actions are enabled, what one does (either or both). */
-export interface TransitionReplacement<K extends ActionKind> {
-  readonly enabled?: (s: ClockState, cfg: ClockConfig) => readonly ActionOf<K>[];
-  readonly apply?: (d: ClockDraft, action: ActionOf<K>, cfg: ClockConfig) => DraftResult;
-}
-
-export interface VariantDefinition<S extends ScenarioName> {
-  /** The scenario the variant belongs to (see `clockcheck list`). */
+export interface VariantDefinition<
+  S extends ScenarioRef,
+  I extends string = never,
+  E extends StateExtension = Record<never, never>,
+> {
+  /**
+   * The scenario the variant belongs to: a built-in one by name (see `clockcheck list`), or your
+   * own scenario (the value your scenario file exports).
+   */
   readonly scenario: S;
-  /** Lowercase words joined by dashes, not the name of one of the scenario's built-in variants. */
+  /** Lowercase words joined by dashes, not the name of one of the scenario's variants. */
   readonly name: string;
   /** One line: what the variant does. */
   readonly description: string;
-  /** The built-in variant it starts from; by default the scenario's baseline (its seed bug). */
-  readonly base?: VariantNameOf<S>;
+  /** The variant it starts from; by default the scenario's baseline (its bug). */
+  readonly base?: ScenarioNames<S>['variant'];
   /** Policy points it sets: a built-in implementation by name, or a replacement. */
   readonly policies?: {
     readonly [P in PolicyPoint]?: PolicyNames[P] | PolicyReplacements[P];
   };
   /** Transitions it replaces, by the kind of action each handles. */
   readonly transitions?: { readonly [K in ActionKind]?: TransitionReplacement<K> };
+  /** Invariants of your own (defineInvariant) to check beside the scenario's. */
+  readonly invariants?: readonly (ClockInvariant & { readonly name: I })[];
   /**
    * The invariants to check and the verdict each must have. By default: every invariant that some
-   * built-in variant of the scenario is expected to keep, each expected to hold.
+   * variant of the scenario is expected to keep, each expected to hold, and your own invariants.
    */
-  readonly expected?: { readonly [I in InvariantNameOf<S>]?: Verdict };
+  readonly expected?: { readonly [K in ScenarioNames<S>['invariant'] | NoInfer<I>]?: Verdict };
+  /**
+   * The scenario's `sometimes` properties this variant must reach (by default its base's): a fix
+   * that removes an event (NOHZ=n removes NOHZ idle) drops the property that expects it.
+   */
+  readonly sometimes?: readonly ScenarioNames<S>['sometimes'][];
+  /** State fields of your own (see defineScenario's `state`), kept by `observe`. */
+  readonly state?: E;
+  /** A monitor: after every step, updates your fields on a draft of the successor. */
+  readonly observe?: ScenarioObserver<E>;
+  /**
+   * Your word that your replacements treat interchangeable pCPUs, vCPUs and tasks alike, so
+   * symmetry reduction may stay on (default false).
+   */
+  readonly symmetric?: boolean;
 }
 
 /** Marks what defineVariant returns, so a loaded file's exports can be told apart. */
 export const VARIANT_MARK: unique symbol = Symbol.for('clockcheck.variant');
 
-export type DefinedVariant<S extends ScenarioName = ScenarioName> = VariantDefinition<S> & {
+export type DefinedVariant<S extends ScenarioRef = ScenarioRef> = VariantDefinition<
+  S,
+  string,
+  StateExtension
+> & {
   readonly [VARIANT_MARK]: true;
 };
 
 /** Declares a variant of scenario `S`; the result is what a variant file exports. */
-export function defineVariant<const S extends ScenarioName>(
-  definition: VariantDefinition<S>,
-): DefinedVariant<S> {
-  return { ...definition, [VARIANT_MARK]: true };
+export function defineVariant<
+  const S extends ScenarioRef,
+  const I extends string = never,
+  const E extends StateExtension = Record<never, never>,
+>(definition: VariantDefinition<S, I, E>): DefinedVariant<S> {
+  return {
+    ...(definition as unknown as VariantDefinition<S, string, StateExtension>),
+    [VARIANT_MARK]: true,
+  };
 }
 
 export function isDefinedVariant(value: unknown): value is DefinedVariant {

@@ -172,13 +172,30 @@ export const listReportSchema = z
         title: z.string(),
         source: z.string(),
         description: z.string(),
-        invariants: z.array(z.string()),
+        invariants: z.array(
+          z.strictObject({
+            name: z.string(),
+            meaning: z.string(),
+            when: z.enum(['always', 'terminal']).meta({
+              description: 'checked in every state, or where a run ends (bounded response)',
+            }),
+          }),
+        ),
+        sometimes: z
+          .array(z.strictObject({ name: z.string(), meaning: z.string() }))
+          .meta({ description: 'properties some state must reach, or the run is vacuous' }),
+        causeOff: z
+          .strictObject({ param: z.string(), value: z.union([z.number(), z.boolean()]) })
+          .meta({ description: "the parameter value that switches the bug's cause off" }),
         baseline: z.string().meta({ description: 'the variant that reproduces the seed bug' }),
         variants: z.array(
           z.strictObject({
             name: z.string(),
             description: z.string(),
             expected: z.record(z.string(), verdict),
+            sometimes: z
+              .array(z.string())
+              .meta({ description: 'the sometimes-properties this variant must reach' }),
           }),
         ),
         params: z.array(paramSpecSchema),

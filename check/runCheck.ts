@@ -16,7 +16,7 @@ import { serializeTrace } from '../counterexamples/traceWriter.ts';
 import type { ClockAction } from '../model/actions.ts';
 import type { ClockState } from '../model/state.ts';
 import { targetDescriptor, targetOptionsOf, type Target } from './resolve.ts';
-import { variantFileDescriptor } from './variantFile.ts';
+import { userFilesDescriptor } from './userFiles.ts';
 
 export interface Bounds {
   readonly maxDepth?: number;
@@ -59,11 +59,9 @@ export function runCheck(
   return { target, bounds, result };
 }
 
-/** How worker threads rebuild the target's model: by names, or from a user's variant file. */
+/** How worker threads rebuild the target's model: by names, or from the user's files. */
 function workerDescriptor(target: Target): ModelDescriptor {
-  return target.custom === undefined
-    ? targetDescriptor(targetOptionsOf(target))
-    : variantFileDescriptor(target);
+  return userFilesDescriptor(target) ?? targetDescriptor(targetOptionsOf(target));
 }
 
 /** Bytes of JavaScript heap in use (what --max-memory counts besides the explorer's arrays). */

@@ -7,35 +7,36 @@
  * data.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { Progress } from '../explorer/index.ts';
 import { describeAction, type ClockAction } from '../model/actions.ts';
-import type { ParamValues } from '../model/scenarios/index.ts';
+import type { ParamValues, Scenario } from '../model/scenarios/index.ts';
 import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
-import { replayTrace } from '../counterexamples/replay.ts';
+import { judgeTrace } from '../counterexamples/replayAll.ts';
 import { TRACE_SUFFIX } from '../counterexamples/traceWriter.ts';
 import { readTraceFile } from '../counterexamples/traceFiles.ts';
 import { judge, runProblems, verdictProblem, type CatalogueEntry } from './catalogue.ts';
-import { PACKAGE_ROOT } from './packageRoot.ts';
 import { reportHeader } from './reportHeader.ts';
 import type { FixRunJson, VerifyFixReport } from './reportSchemas.ts';
-import { findScenario, resolveTarget, type CustomVariant } from './resolve.ts';
+import { resolveTarget, type CustomVariant, type Target } from './resolve.ts';
 import { runCheck, type Bounds, type ClockViolation } from './runCheck.ts';
-
-/** The committed counterexamples are in the package's counterexamples/ folder. */
-const ROOT = PACKAGE_ROOT;
+import { TOOL_ROOT } from './scenarioDefinition.ts';
 
 /** What replaying one saved counterexample against the fix showed. */
 export interface CounterexampleReplay {
-  /** Path from the clockcheck folder, e.g. counterexamples/tsc-deadline-ntp/x.itf.json. */
+  /**
+   * The file: for a built-in scenario from the clockcheck folder (counterexamples/<scenario>/…),
+   * for a user's from the current directory.
+   */
   readonly file: string;
   readonly variant: string;
   readonly invariant: string;
   /** Actions in the trace. */
   readonly steps: number;
   /**
-   * neutralized: every action replayed and the invariant held; diverged: an action of the trace is
-   * not enabled under the fix (the path no longer exists); still-violated: the invariant breaks.
+   * neutralized: every action replayed and the invariant held on every step; still-violated: the
+   * invariant breaks; diverged: the trace could not be followed to its end under the fix (an action
+   * it takes is not enabled, or the run goes on past its end), so it says nothing about the fix.
    */
   readonly outcome: 'neutralized' | 'diverged' | 'still-violated';
   /** The step where it diverged or the invariant broke. */
@@ -64,30 +65,43 @@ export interface FixVerification {
   readonly verdict: readonly string[];
 }
 
-/** The committed counterexamples of a scenario, as paths from the clockcheck folder. */
-export function savedCounterexamples(scenario: string): string[] {
-  const dir = join('counterexamples', scenario);
+/** The saved counterexamples of a scenario, as absolute paths, sorted. */
+export function savedCounterexamples(scenario: Scenario): string[] {
   let names: string[];
   try {
-    names = readdirSync(join(ROOT, dir));
+    names = readdirSync(scenario.savedCounterexamples);
   } catch {
     return [];
   }
   return names
     .filter((n) => n.endsWith(TRACE_SUFFIX))
     .sort()
-    .map((n) => `${dir}/${n}`);
+    .map((n) => join(scenario.savedCounterexamples, n));
+}
+
+/** How a saved counterexample's path is shown: from the clockcheck folder, or from here. */
+function shownPath(scenario: Scenario, file: string): string {
+  const from = scenario.origin === undefined ? TOOL_ROOT : process.cwd();
+  const rel = relative(from, file);
+  return (rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel).replaceAll('\\', '/');
+}
+
+/** A fix that is one of its scenario's own variants runs by name (so workers rebuild it by name). */
+function variantChoice(fix: CustomVariant): CustomVariant | string {
+  return fix.scenario.variants.includes(fix.spec) ? fix.spec.name : fix;
 }
 
 function replaySaved(file: string, fix: CustomVariant): CounterexampleReplay {
-  const { trace } = readTraceFile(join(ROOT, file));
-  const { outcome } = replayTrace(trace, { variant: fix });
+  const named = readTraceFile(file);
+  const { trace } = named;
+  const judged = judgeTrace(named, variantChoice(fix), [fix.scenario]);
+  const outcome = judged.replay.outcome;
   const base = {
-    file,
+    file: shownPath(fix.scenario, file),
     variant: trace.meta.variant,
     invariant: trace.meta.invariant,
     steps: trace.steps.length - 1,
-    required: fix.spec.expected[trace.meta.invariant] === 'holds',
+    required: judged.required,
     modelChanged: trace.meta.modelHash !== modelHash(),
   };
   switch (outcome.kind) {
@@ -107,7 +121,6 @@ function replaySaved(file: string, fix: CustomVariant): CounterexampleReplay {
         message: 'the trace ends here but the run goes on under the fix',
       };
     case 'mismatch':
-      // Only a trace recorded under the fix's own name is compared state by state.
       return {
         ...base,
         outcome: 'diverged',
@@ -165,25 +178,20 @@ function coverLetter(v: Omit<FixVerification, 'verdict'>): string[] {
     others.length === 0
       ? ''
       : `; ${others.length} other${others.length === 1 ? '' : 's'}, for ${list([...new Set(others.map((r) => r.invariant))])}, not counted`;
+  const divergedText =
+    gone === 0
+      ? ''
+      : `, ${gone} diverged (the fix no longer follows ${gone === 1 ? 'its' : 'their'} path, so ${gone === 1 ? 'it says' : 'they say'} nothing about it)`;
   if (required.length === 0) {
     lines.push(`- saved counterexamples: none for these invariants${otherText}`);
   } else if (still.length === 0) {
-    const how = [
-      ...(clean === 0
-        ? []
-        : [`${clean} ${clean === 1 ? 'replays' : 'replay'} without a violation`]),
-      ...(gone === 0
-        ? []
-        : [
-            `${gone} no longer ${gone === 1 ? 'occurs' : 'occur'}: an action ${gone === 1 ? 'it takes is' : 'they take is'} not enabled under the fix`,
-          ]),
-    ];
+    const all = clean === required.length;
     lines.push(
-      `- saved counterexamples: ${required.length} for these invariants, ${required.length === 1 ? 'neutralized' : 'all neutralized'} (${how.join('; ')})${otherText}`,
+      `- saved counterexamples: ${required.length} for these invariants, ${all ? (required.length === 1 ? 'neutralized' : 'all neutralized') : `${clean} neutralized`}${divergedText}${otherText}`,
     );
   } else {
     lines.push(
-      `- saved counterexamples: ${required.length} for these invariants, ${still.length} still ${still.length === 1 ? 'violates' : 'violate'}: ${list(still.map((r) => `${r.variant}.${r.invariant} at step ${r.step}`))}${otherText}`,
+      `- saved counterexamples: ${required.length} for these invariants, ${still.length} still ${still.length === 1 ? 'violates' : 'violate'}: ${list(still.map((r) => `${r.variant}.${r.invariant} at step ${r.step}`))}${clean === 0 ? '' : `, ${clean} neutralized`}${divergedText}${otherText}`,
     );
   }
   lines.push(
@@ -200,22 +208,25 @@ export function verifyFix(
     readonly params?: readonly string[];
     readonly bounds?: Bounds;
     readonly onProgress?: (p: Progress) => void;
+    /** Sees each target before it runs (to say where its model comes from, for worker threads). */
+    readonly prepare?: (target: Target) => Target;
   } = {},
 ): FixVerification {
+  const prepare = options.prepare ?? ((t: Target) => t);
   const params = options.params ?? [];
   const bounds = options.bounds ?? {};
   const scenario = fix.scenario;
-  const baselineTarget = resolveTarget({
-    scenario,
-    variant: findScenario(scenario).baseline,
-    params,
-  });
+  const baselineTarget = prepare(resolveTarget({ scenario, variant: scenario.baseline, params }));
   const baseline = judge(runCheck(baselineTarget, bounds, options.onProgress));
   const bug = baseline.run.result.violations.find(
     (v) => baselineTarget.variant.expected[v.invariant] === 'violated',
   );
   const fixEntry = judge(
-    runCheck(resolveTarget({ scenario, variant: fix, params }), bounds, options.onProgress),
+    runCheck(
+      prepare(resolveTarget({ scenario, variant: fix, params })),
+      bounds,
+      options.onProgress,
+    ),
   );
   const replays = savedCounterexamples(scenario).map((file) => replaySaved(file, fix));
 
@@ -230,7 +241,7 @@ export function verifyFix(
     if (r.required && r.outcome === 'still-violated')
       problems.push(`${r.file} still violates ${r.invariant} at step ${r.step}: ${r.message}`);
   const partial = {
-    scenario,
+    scenario: scenario.name,
     params: baselineTarget.params,
     baseline,
     ...(bug === undefined ? {} : { bug }),

@@ -25,6 +25,8 @@ const COMMANDS: { readonly [K in keyof Commands]: () => Promise<Commands[K]> } =
   replay: () => import('./commands/replay.ts'),
   show: () => import('./commands/show.ts'),
   verifyFix: () => import('./commands/verifyFix.ts'),
+  scenarios: () => import('../check/scenarios.ts'),
+  userFiles: () => import('../check/userFiles.ts'),
 };
 
 process.exitCode = await runProgram(process.argv.slice(2), processIo, (name) => COMMANDS[name]());

@@ -1,8 +1,10 @@
 /**
- * The clockcheck command line with every command module imported at once: `main` runs a command
- * that finishes synchronously, `mainAsync` any command (the tests drive the CLI through these).
- * cli/bin.ts runs the same program but imports only the command it runs.
+ * The clockcheck command line with every module imported at once: `main` runs a command that
+ * finishes synchronously, `mainAsync` any command (the tests drive the CLI through these).
+ * cli/bin.ts runs the same program but imports only what the command it runs needs.
  */
+import * as scenarios from '../check/scenarios.ts';
+import * as userFiles from '../check/userFiles.ts';
 import * as check from './commands/check.ts';
 import * as list from './commands/list.ts';
 import * as minimize from './commands/minimize.ts';
@@ -20,8 +22,8 @@ import {
 
 export type { ExitCode, Io } from './program.ts';
 
-const COMMANDS: Commands = { check, list, minimize, replay, show, verifyFix };
-const loaded: CommandLoader = (name) => COMMANDS[name];
+const MODULES: Commands = { check, list, minimize, replay, show, verifyFix, scenarios, userFiles };
+const loaded: CommandLoader = (name) => MODULES[name];
 
 export function main(argv: readonly string[], io: Io = processIo): number {
   return runProgramSync(argv, io, loaded);

@@ -1,18 +1,21 @@
 /**
  * The clockcheck command line. Each command lives in commands/; this file parses arguments
  * (commander), turns bad input into one line on standard error with exit code 2, and sets the
- * process's exit code from what the command returns. It loads a command's module only when that
- * command runs (through a CommandLoader), so that starting clockcheck costs little more than
- * starting Node: `--version` needs none, `check` no trace reader, HTML renderer or user-file loader.
+ * process's exit code from what the command returns. It loads a command's module, and the
+ * catalogue and the user's files, only when that command runs (through a CommandLoader), so that
+ * starting clockcheck costs little more than starting Node: `--version` loads none of them, and
+ * `check` no trace reader, HTML renderer or user-file loader.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../check/inputError.ts';
 import { toolVersion } from '../check/packageRoot.ts';
+import type { UserFileOptions, UserFiles } from '../check/userFiles.ts';
+import type { Scenario } from '../model/scenarios/index.ts';
 import type { CheckOptions } from './commands/check.ts';
 import { boundsFrom, explorationOptions } from './options.ts';
 import { colorWanted, makeStyle, type Style } from './style.ts';
 
-/** The command modules, by name. */
+/** The modules a command may need, by name: the commands', the catalogue, the user-file loader. */
 export interface Commands {
   readonly check: typeof import('./commands/check.ts');
   readonly list: typeof import('./commands/list.ts');
@@ -20,9 +23,11 @@ export interface Commands {
   readonly replay: typeof import('./commands/replay.ts');
   readonly show: typeof import('./commands/show.ts');
   readonly verifyFix: typeof import('./commands/verifyFix.ts');
+  readonly scenarios: typeof import('../check/scenarios.ts');
+  readonly userFiles: typeof import('../check/userFiles.ts');
 }
 
-/** A command's module: at once (imported already) or once its import finishes. */
+/** A module: at once (imported already) or once its import finishes. */
 export type CommandLoader = <K extends keyof Commands>(
   name: K,
 ) => Commands[K] | Promise<Commands[K]>;
@@ -81,16 +86,33 @@ export function buildProgram(
   load: CommandLoader,
 ): Command {
   const print = (text: string): void => io.out(`${text}\n`);
-  /** Runs a command that finishes synchronously once its module is there. */
-  const run = <K extends keyof Commands>(name: K, f: (m: Commands[K]) => number): void => {
-    const m = load(name);
-    setExit(m instanceof Promise ? () => m.then(f) : f(m));
-  };
-  /** Runs a command that loads a user's file, so finishes asynchronously. */
-  const runLater = <K extends keyof Commands>(
+
+  /**
+   * Runs command `name` with its module, the user's files and the catalogue: at once when they
+   * are loaded already and there are no user files (the command then finishes synchronously),
+   * else once they are (loading a module or a file is asynchronous).
+   */
+  const run = <K extends keyof Commands>(
     name: K,
-    f: (m: Commands[K]) => Promise<number>,
-  ): void => setExit(async () => f(await load(name)));
+    options: UserFileOptions & { readonly variant?: string },
+    command: (m: Commands[K], files: UserFiles, catalogue: readonly Scenario[]) => number,
+  ): void => {
+    const parts = [load(name), load('userFiles'), load('scenarios')] as const;
+    const noFiles = options.scenarioFile === undefined && options.variantFile === undefined;
+    if (noFiles && parts.every((p) => !(p instanceof Promise))) {
+      const [m, u, c] = parts as unknown as [
+        Commands[K],
+        Commands['userFiles'],
+        Commands['scenarios'],
+      ];
+      setExit(command(m, u.NO_USER_FILES, c.SCENARIOS));
+      return;
+    }
+    setExit(async () => {
+      const [m, u, c] = await Promise.all(parts);
+      return command(m, noFiles ? u.NO_USER_FILES : await u.loadUserFiles(options), c.SCENARIOS);
+    });
+  };
   const program = new Command('clockcheck')
     .description('A bounded model checker for the clocks of virtualized Linux')
     .version(toolVersion())
@@ -108,20 +130,29 @@ export function buildProgram(
       'list the scenarios, their variants with the expected verdicts, and their parameters',
     )
     .option('--json', 'as JSON, with each parameter’s meaning, default and allowed range')
-    .action((o: { json?: boolean }) => {
-      run('list', (m) => {
-        io.out(o.json === true ? m.listJson() : `${m.listText(style(program, io))}\n`);
-        return 0;
-      });
+    .option('--scenario-file <file>', 'your own scenarios too (a file that exports defineScenario)')
+    .action((o: { json?: boolean; scenarioFile?: string }) => {
+      run(
+        'list',
+        o.scenarioFile === undefined ? {} : { scenarioFile: o.scenarioFile },
+        (m, files, catalogue) => {
+          const all = [...catalogue, ...files.scenarios];
+          io.out(o.json === true ? m.listJson(all) : `${m.listText(style(program, io), all)}\n`);
+          return 0;
+        },
+      );
     });
 
-  explorationOptions(program.command('check'))
+  explorationOptions(userFileOptions(program.command('check')))
     .description(
       'explore a scenario (every variant, or one) and report each invariant, exit 1 on a violation; ' +
         'or --all: every scenario against its expected verdicts, exit 1 on any surprise',
     )
-    .argument('[scenario]', 'a scenario name (see clockcheck list)')
-    .option('--all', 'check the whole catalogue against the expected verdicts (the CI job)')
+    .argument('[scenario]', 'a scenario name (see clockcheck list); optional with --scenario-file')
+    .option(
+      '--all',
+      'check the whole catalogue (and your scenario file’s) against the expected verdicts (the CI job)',
+    )
     .option('--json <file>', 'write the runs and verdicts as JSON (- for standard output)')
     .option('--junit <file>', 'with --all: write the verdicts as JUnit XML (- for standard output)')
     .option('--variant <name>', 'check only this variant')
@@ -143,10 +174,6 @@ export function buildProgram(
     // Exit 3 for a truncated run is the default now; the flag stays so that scripts keep working.
     .addOption(new Option('--require-complete').hideHelp())
     .option('--quiet', 'no progress line')
-    .option(
-      '--variant-file <file>',
-      'check the variants of your own TypeScript file (defineVariant), side by side with the baseline',
-    )
     .action((scenario: string | undefined, o: Record<string, unknown>) => {
       const str = (key: string) => (typeof o[key] === 'string' ? { [key]: o[key] as string } : {});
       const options: CheckOptions = {
@@ -163,16 +190,14 @@ export function buildProgram(
         bounds: boundsFrom(o),
         stdout: io.out,
       };
-      const { print, style: checkStyle } = humanOutput(program, io, [options.json, options.junit]);
-      if (typeof o['variantFile'] === 'string') {
+      const human = humanOutput(program, io, [options.json, options.junit]);
+      const fileOptions = userFilesFrom(o);
+      if (fileOptions.variantFile !== undefined) {
         if (o['all'] === true)
           throw new InputError('--variant-file applies to one scenario, not to --all');
-        if (scenario === undefined)
-          throw new InputError('name the scenario the variant file is for (see clockcheck list)');
         if (options.junit !== undefined) throw new InputError('--junit goes with --all');
-        const file = o['variantFile'];
-        runLater('check', (m) =>
-          m.checkVariantFileCommand(scenario, file, options, checkStyle, print),
+        run('check', { ...fileOptions, ...str('variant') }, (m, files) =>
+          m.checkVariantFileCommand(scenario, files, options, human.style, human.print),
         );
         return;
       }
@@ -185,17 +210,20 @@ export function buildProgram(
         }
         if (options.param.length > 0)
           throw new InputError('--param applies to one scenario, not to --all');
-        run('check', (m) => m.checkAllCommand(options, checkStyle, print));
+        run('check', fileOptions, (m, files) =>
+          m.checkAllCommand(options, human.style, human.print, files),
+        );
         return;
       }
-      if (scenario === undefined)
+      if (scenario === undefined && fileOptions.scenarioFile === undefined)
         throw new InputError('name a scenario (see clockcheck list) or give --all');
       if (options.junit !== undefined) throw new InputError('--junit goes with --all');
-      run('check', (m) => m.checkCommand(scenario, options, checkStyle, print));
+      run('check', fileOptions, (m, files) =>
+        m.checkCommand(scenario, options, human.style, human.print, files),
+      );
     });
 
-  program
-    .command('replay')
+  userFileOptions(program.command('replay'))
     .description(
       're-execute a counterexample (or every one in a folder) on the current model; exit 0 if every ' +
         'violation reproduces, or with --variant, if every trace is neutralized',
@@ -203,25 +231,30 @@ export function buildProgram(
     .argument('<file>', 'a .itf.json counterexample, or a folder of them')
     .option(
       '--variant <name>',
-      'replay on another variant of the same scenario (does the fix neutralize it?)',
+      'replay on another variant of the same scenario (does the fix neutralize it?), or the one of your --variant-file',
     )
-    .option(
-      '--variant-file <file>',
-      'replay on a variant of your own TypeScript file (with --variant when it defines several)',
-    )
-    .action((file: string, o: { variant?: string; variantFile?: string }) => {
-      const { variantFile, ...rest } = o;
-      if (variantFile === undefined) {
-        run('replay', (m) => m.replayCommand(file, rest, style(program, io), print));
+    .action((file: string, o: Record<string, unknown>) => {
+      const variant = typeof o['variant'] === 'string' ? o['variant'] : undefined;
+      const fileOptions = userFilesFrom(o);
+      if (fileOptions.variantFile !== undefined) {
+        run(
+          'replay',
+          { ...fileOptions, ...(variant === undefined ? {} : { variant }) },
+          (m, files) => m.replayVariantFileCommand(file, files, style(program, io), print),
+        );
         return;
       }
-      runLater('replay', (m) =>
-        m.replayVariantFileCommand(file, variantFile, rest, style(program, io), print),
+      run('replay', fileOptions, (m, files) =>
+        m.replayCommand(
+          file,
+          { ...(variant === undefined ? {} : { variant }), scenarios: files.scenarios },
+          style(program, io),
+          print,
+        ),
       );
     });
 
-  program
-    .command('minimize')
+  userFileOptions(program.command('minimize'))
     .description(
       'shrink a counterexample (fewer steps, smaller parameters and values) while the same invariant still fails',
     )
@@ -232,66 +265,101 @@ export function buildProgram(
       'keep the scenario parameters as recorded; only remove steps and shrink action values',
     )
     .option('--force', 'overwrite the output file if it exists')
-    .action((file: string, o: { out?: string; force?: boolean; keepParams?: boolean }) => {
-      const options = { force: o.force === true, keepParams: o.keepParams === true };
-      const out = o.out === undefined ? {} : { out: o.out };
-      run('minimize', (m) =>
-        m.minimizeCommand(file, { ...options, ...out }, style(program, io), print),
+    .action((file: string, o: Record<string, unknown>) => {
+      const options = {
+        force: o['force'] === true,
+        keepParams: o['keepParams'] === true,
+        ...(typeof o['out'] === 'string' ? { out: o['out'] } : {}),
+      };
+      run('minimize', userFilesFrom(o), (m, files) =>
+        m.minimizeCommand(file, options, style(program, io), print, files),
       );
     });
 
-  program
-    .command('show')
+  userFileOptions(program.command('show'))
     .description(
       'a counterexample as a table: one row per step, a column per vCPU and the host; or --html: a timeline page',
     )
     .argument('<file>', 'a .itf.json counterexample')
     .option('--html <out>', 'write a self-contained HTML page with an SVG timeline instead')
     .option('--force', 'overwrite the HTML file if it exists')
-    .action((file: string, o: { html?: string; force?: boolean }) => {
-      const html = o.html === undefined ? {} : { html: o.html };
-      run('show', (m) =>
-        m.showCommand(file, { ...html, force: o.force === true }, style(program, io), print),
-      );
-    });
-
-  explorationOptions(program.command('verify-fix'))
-    .description(
-      'verify a proposed fix from your own TypeScript file: the baseline still violates, the fix ' +
-        'holds within the bounds, every saved counterexample is neutralized; a verdict for the cover letter',
-    )
-    .argument('<scenario>', 'the scenario the fix is for (see clockcheck list)')
-    .requiredOption(
-      '--variant-file <file>',
-      'your TypeScript file: export default defineVariant({...})',
-    )
-    .option('--variant <name>', 'the variant to verify, when the file defines several')
-    .option('--json <file>', 'also write the verification as JSON (- for standard output)')
-    .option('--force', 'overwrite the JSON file if it exists')
-    .option('--quiet', 'no progress line')
-    .action((scenario: string, o: Record<string, unknown>) => {
-      const json = typeof o['json'] === 'string' ? o['json'] : undefined;
-      const human = humanOutput(program, io, [json]);
-      runLater('verifyFix', (m) =>
-        m.verifyFixCommand(
-          scenario,
-          {
-            variantFile: o['variantFile'] as string,
-            ...(typeof o['variant'] === 'string' ? { variant: o['variant'] } : {}),
-            ...(json === undefined ? {} : { json }),
-            param: o['param'] as string[],
-            bounds: boundsFrom(o),
-            force: o['force'] === true,
-            quiet: o['quiet'] === true,
-            stdout: io.out,
-          },
-          human.style,
-          human.print,
+    .action((file: string, o: Record<string, unknown>) => {
+      const html = typeof o['html'] === 'string' ? { html: o['html'] } : {};
+      run('show', userFilesFrom(o), (m, files) =>
+        m.showCommand(
+          file,
+          { ...html, force: o['force'] === true },
+          style(program, io),
+          print,
+          files,
         ),
       );
     });
 
+  explorationOptions(userFileOptions(program.command('verify-fix')))
+    .description(
+      'verify a proposed fix (from your own TypeScript file, or a variant by name): the baseline still ' +
+        'violates, the fix holds within the bounds, every saved counterexample is neutralized; a verdict for the cover letter',
+    )
+    .argument(
+      '[scenario]',
+      'the scenario the fix is for (see clockcheck list); optional with --scenario-file',
+    )
+    .option(
+      '--variant <name>',
+      'the variant to verify: one of --variant-file’s, or of the scenario’s own',
+    )
+    .option('--json <file>', 'also write the verification as JSON (- for standard output)')
+    .option('--force', 'overwrite the JSON file if it exists')
+    .option('--quiet', 'no progress line')
+    .action((scenario: string | undefined, o: Record<string, unknown>) => {
+      const fileOptions = userFilesFrom(o);
+      const variant = typeof o['variant'] === 'string' ? o['variant'] : undefined;
+      if (fileOptions.variantFile === undefined && variant === undefined)
+        throw new InputError(
+          'give the fix: --variant-file FILE (your own variant), or --variant NAME (one of the scenario’s)',
+        );
+      const json = typeof o['json'] === 'string' ? o['json'] : undefined;
+      const human = humanOutput(program, io, [json]);
+      const options = {
+        ...(variant === undefined ? {} : { variant }),
+        ...(json === undefined ? {} : { json }),
+        param: o['param'] as string[],
+        bounds: boundsFrom(o),
+        force: o['force'] === true,
+        quiet: o['quiet'] === true,
+        stdout: io.out,
+      };
+      const files =
+        fileOptions.variantFile === undefined
+          ? fileOptions
+          : { ...fileOptions, ...(variant === undefined ? {} : { variant }) };
+      run('verifyFix', files, (m, loaded) =>
+        m.verifyFixCommand(scenario, options, loaded, human.style, human.print),
+      );
+    });
+
   return program;
+}
+
+/** Adds --scenario-file and --variant-file (a user's own scenarios and variants). */
+function userFileOptions(command: Command): Command {
+  return command
+    .option(
+      '--scenario-file <file>',
+      'your own scenarios: a TypeScript file that exports defineScenario({...})',
+    )
+    .option(
+      '--variant-file <file>',
+      'your own variants: a TypeScript file that exports defineVariant({...})',
+    );
+}
+
+function userFilesFrom(o: Record<string, unknown>): UserFileOptions {
+  return {
+    ...(typeof o['scenarioFile'] === 'string' ? { scenarioFile: o['scenarioFile'] } : {}),
+    ...(typeof o['variantFile'] === 'string' ? { variantFile: o['variantFile'] } : {}),
+  };
 }
 
 function failure(e: unknown, io: Io): number {
@@ -314,7 +382,7 @@ function failure(e: unknown, io: Io): number {
 
 /**
  * Runs a command that finishes synchronously (every command but those loading a user's file),
- * with every command module imported already.
+ * with every module imported already.
  */
 export function runProgramSync(argv: readonly string[], io: Io, load: CommandLoader): number {
   let exit: ExitCode = 0;
@@ -341,7 +409,7 @@ export function runProgramSync(argv: readonly string[], io: Io, load: CommandLoa
   return code;
 }
 
-/** Runs any command; what cli/bin.ts calls, with a loader that imports a command when it runs. */
+/** Runs any command; what cli/bin.ts calls, with a loader that imports a module when it is needed. */
 export async function runProgram(
   argv: readonly string[],
   io: Io,

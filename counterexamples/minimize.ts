@@ -21,7 +21,8 @@ import { MAGNITUDE_FIELDS, type ClockAction } from '../model/actions.ts';
 import type { ParamValues } from '../model/scenarios/index.ts';
 import type { ClockState } from '../model/state.ts';
 import { ddmin } from './ddmin.ts';
-import { describeOutcome, replayTarget, replayTrace } from './replay.ts';
+import type { Scenario } from '../model/scenarios/index.ts';
+import { describeOutcome, replayTarget, replayTrace, type VariantChoice } from './replay.ts';
 import { shrinkInteger } from './shrinkInteger.ts';
 import type { TraceFile } from './traceFile.ts';
 
@@ -71,6 +72,10 @@ export interface Minimized {
 export interface MinimizeOptions {
   /** Shrink the scenario's parameters too (default); false keeps them as recorded. */
   readonly shrinkParams?: boolean;
+  /** The variant the trace was recorded with, when it is a user's (else found by name). */
+  readonly variant?: VariantChoice;
+  /** The user's scenarios, besides the catalogue's. */
+  readonly scenarios?: readonly Scenario[];
 }
 
 /**
@@ -114,13 +119,20 @@ export class Minimizer {
   replays = 0;
   private readonly targets = new Map<string, Target>();
 
-  constructor(private readonly trace: TraceFile) {}
+  constructor(
+    private readonly trace: TraceFile,
+    private readonly options: Pick<MinimizeOptions, 'variant' | 'scenarios'> = {},
+  ) {}
 
   target(params: ParamValues): Target {
     const key = JSON.stringify(params);
     let t = this.targets.get(key);
     if (t === undefined) {
-      t = replayTarget({ ...this.trace.meta, params }).target;
+      t = replayTarget(
+        { ...this.trace.meta, params },
+        this.options.variant,
+        this.options.scenarios,
+      ).target;
       this.targets.set(key, t);
     }
     return t;
@@ -163,8 +175,11 @@ export class Minimizer {
 }
 
 export function minimizeTrace(trace: TraceFile, options: MinimizeOptions = {}): Minimized {
-  const replay = replayTrace(trace);
-  const m = new Minimizer(trace);
+  const replay = replayTrace(trace, {
+    ...(options.variant === undefined ? {} : { variant: options.variant }),
+    ...(options.scenarios === undefined ? {} : { scenarios: options.scenarios }),
+  });
+  const m = new Minimizer(trace, options);
   const original: Step[] = trace.steps
     .slice(1)
     .map((s, i) => ({ origin: i + 1, action: s.action! }));

@@ -9,6 +9,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../check/inputError.ts';
 import { findScenario, resolveTarget, type CustomVariant, type Target } from '../check/resolve.ts';
+import type { Scenario } from '../model/scenarios/index.ts';
 import { describeAction, type ClockAction } from '../model/actions.ts';
 import type { ClockState } from '../model/state.ts';
 import { diffItf, toItf, type ItfValue } from './itf.ts';
@@ -64,8 +65,9 @@ export type VariantChoice = string | CustomVariant;
 export function replayTarget(
   meta: Pick<TraceMeta, 'scenario' | 'variant' | 'params' | 'invariant'>,
   variant: VariantChoice = meta.variant,
+  known: readonly Scenario[] = [],
 ): { readonly target: Target; readonly sameVariant: boolean } {
-  const scenario = findScenario(meta.scenario);
+  const scenario = findScenario(meta.scenario, known);
   if (typeof variant === 'string' && scenario.variants.every((v) => v.name !== variant)) {
     const known = scenario.variants.map((v) => v.name).join(', ');
     throw new InputError(
@@ -74,7 +76,7 @@ export function replayTarget(
     );
   }
   const target = resolveTarget({
-    scenario: meta.scenario,
+    scenario,
     variant,
     params: meta.params,
     invariants: [meta.invariant],
@@ -135,9 +137,9 @@ export function replayOn(trace: TraceFile, target: Target, sameVariant: boolean)
 /** Replays `trace` on the variant it was recorded with, or on another one. */
 export function replayTrace(
   trace: TraceFile,
-  options: { readonly variant?: VariantChoice } = {},
+  options: { readonly variant?: VariantChoice; readonly scenarios?: readonly Scenario[] } = {},
 ): Replay {
-  const { target, sameVariant } = replayTarget(trace.meta, options.variant);
+  const { target, sameVariant } = replayTarget(trace.meta, options.variant, options.scenarios);
   return replayOn(trace, target, sameVariant);
 }
 

@@ -1,8 +1,13 @@
 /**
- * Replaying a set of counterexamples on one variant: how a fix is checked against every known
- * counterexample of its scenario. Returns data (a verdict and a line per file, and the counts);
- * the CLI prints it.
+ * Replaying counterexamples on one variant, and what each replay says: how a fix is checked against
+ * every known counterexample of its scenario, by `clockcheck replay DIR --variant …` and by
+ * `verify-fix` alike (both call judgeTrace, so they judge a trace the same way). Returns data (a
+ * verdict and a line per file, and the counts); the CLI prints it.
+ *
+ * On a fix, a trace of an invariant the fix need not keep (its expected verdict is not `holds`)
+ * is replayed and shown but not counted.
  */
+import type { Scenario } from '../model/scenarios/index.ts';
 import {
   describeOutcome,
   replayTarget,
@@ -19,22 +24,54 @@ export interface FileReplay {
   readonly name: string;
   readonly replay: Replay;
   readonly verdict: ReplayVerdict;
+  /** Whether the verdict counts: on a fix, only traces of invariants the fix must keep do. */
+  readonly required: boolean;
   /** The outcome in one line ("neutralized: ...", "still violated at step 4 ...", ...). */
   readonly line: string;
 }
 
 export interface ReplayAll {
   readonly files: readonly FileReplay[];
+  /** The verdicts of the counted files. */
   readonly counts: Readonly<Record<ReplayVerdict, number>>;
-  /** Every file reproduced (on its recorded variant) or neutralized (on the variant given). */
+  /** Files replayed but not counted (invariants the fix need not keep). */
+  readonly notCounted: number;
+  /** Every counted file reproduced (on its recorded variant) or neutralized (on the variant given). */
   readonly ok: boolean;
 }
 
 /**
- * Replays each trace on `variant` (a name in the trace's scenario, or a spec), or, without one, on
- * the variant it was recorded with.
+ * Replays one trace on `variant` (a name in the trace's scenario, or a user's), or, without one,
+ * on the variant it was recorded with. `scenarios`: the user's scenarios loaded, besides the
+ * catalogue's.
  */
-export function replayAll(traces: readonly NamedTrace[], variant?: VariantChoice): ReplayAll {
+export function judgeTrace(
+  { name, trace }: NamedTrace,
+  variant?: VariantChoice,
+  scenarios: readonly Scenario[] = [],
+): FileReplay {
+  const { target, sameVariant } = replayTarget(trace.meta, variant, scenarios);
+  const replay = replayOn(trace, target, sameVariant);
+  const verdict = replayVerdict(replay, trace.steps.length);
+  const invariant = trace.meta.invariant;
+  const required = sameVariant || target.variant.expected[invariant] === 'holds';
+  const line = describeOutcome(replay, trace.steps.length);
+  return {
+    name,
+    replay,
+    verdict,
+    required,
+    line: required
+      ? line
+      : `${line} (${invariant} is not required of ${target.variant.name}: not counted)`,
+  };
+}
+
+export function replayAll(
+  traces: readonly NamedTrace[],
+  variant?: VariantChoice,
+  scenarios: readonly Scenario[] = [],
+): ReplayAll {
   const counts: Record<ReplayVerdict, number> = {
     reproduced: 0,
     'not-reproduced': 0,
@@ -42,19 +79,24 @@ export function replayAll(traces: readonly NamedTrace[], variant?: VariantChoice
     neutralized: 0,
     'still-violated': 0,
   };
-  const files = traces.map(({ name, trace }): FileReplay => {
-    const { target, sameVariant } = replayTarget(trace.meta, variant);
-    const replay = replayOn(trace, target, sameVariant);
-    const verdict = replayVerdict(replay, trace.steps.length);
-    counts[verdict]++;
-    return { name, replay, verdict, line: describeOutcome(replay, trace.steps.length) };
-  });
-  return { files, counts, ok: files.every((f) => replaySucceeded(f.verdict)) };
+  const files = traces.map((t) => judgeTrace(t, variant, scenarios));
+  let notCounted = 0;
+  for (const f of files) {
+    if (f.required) counts[f.verdict]++;
+    else notCounted++;
+  }
+  return {
+    files,
+    counts,
+    notCounted,
+    ok: files.every((f) => !f.required || replaySucceeded(f.verdict)),
+  };
 }
 
 /**
  * "3 files: 2 neutralized, 1 still violated, 0 diverged" on a variant, "… reproduced, … not
- * reproduced, … diverged" without one; any other verdict that occurred is added.
+ * reproduced, … diverged" without one; any other verdict that occurred is added, and the files not
+ * counted.
  */
 export function summarize(all: ReplayAll, onVariant: boolean): string {
   const label: Record<ReplayVerdict, string> = {
@@ -71,5 +113,7 @@ export function summarize(all: ReplayAll, onVariant: boolean): string {
     (v) => always.includes(v) || all.counts[v] > 0,
   );
   const n = all.files.length;
-  return `${n} file${n === 1 ? '' : 's'}: ${shown.map((v) => `${all.counts[v]} ${label[v]}`).join(', ')}`;
+  const parts = shown.map((v) => `${all.counts[v]} ${label[v]}`);
+  if (all.notCounted > 0) parts.push(`${all.notCounted} not counted`);
+  return `${n} file${n === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }

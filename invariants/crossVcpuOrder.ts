@@ -3,12 +3,13 @@
  * whichever tasks and vCPUs did them. Each read remembers the largest value any read had returned
  * when it started; it must not return less.
  */
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
-export const crossVcpuOrder: ClockInvariant = {
+export const crossVcpuOrder = defineInvariant({
   name: 'cross-vcpu-order',
   meaning: 'a read that completes before another starts returns a value <= the later one',
   when: 'always',
+  symmetric: true,
   check: (s) => {
     for (const [i, t] of s.tasks.entries()) {
       const r = t.lastRead;
@@ -21,4 +22,4 @@ export const crossVcpuOrder: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

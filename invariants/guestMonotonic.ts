@@ -3,12 +3,13 @@
  * whichever vCPU either read ran on. Checked on the task's last two completed reads, so a single
  * backwards step is caught in the state right after the read that took it.
  */
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
-export const guestMonotonic: ClockInvariant = {
+export const guestMonotonic = defineInvariant({
   name: 'guest-monotonic',
   meaning: 'every value a guest task reads is >= the previous value that task read, on any vCPU',
   when: 'always',
+  symmetric: true,
   check: (s) => {
     // An index loop: tasks.entries() would allocate an iterator for every state checked.
     for (let i = 0; i < s.tasks.length; i++) {
@@ -22,4 +23,4 @@ export const guestMonotonic: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

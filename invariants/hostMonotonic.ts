@@ -4,12 +4,13 @@
  * change of mult), so each update records both clocks just before and just after, at the same
  * TSC value, and they must not decrease.
  */
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
-export const hostMonotonic: ClockInvariant = {
+export const hostMonotonic = defineInvariant({
   name: 'host-monotonic',
   meaning: 'host CLOCK_MONOTONIC and MONOTONIC_RAW never go backwards, across NTP mult changes too',
   when: 'always',
+  symmetric: true,
   check: (s) => {
     const u = s.host.lastUpdate;
     if (u.monoAfter < u.monoBefore) {
@@ -20,4 +21,4 @@ export const hostMonotonic: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

@@ -11,9 +11,15 @@ import { timerLateness } from './timerLateness.ts';
 import { timerNotEarly } from './timerNotEarly.ts';
 import { vcpuCounterEqual } from './vcpuCounterEqual.ts';
 
-export type { ClockInvariant } from './invariant.ts';
+export {
+  defineInvariant,
+  defineSometimes,
+  isPropertyName,
+  type ClockInvariant,
+  type ClockSometimes,
+} from './invariant.ts';
 
-export const INVARIANTS: readonly ClockInvariant[] = [
+const BUILT_IN = [
   guestMonotonic,
   crossVcpuOrder,
   hostMonotonic,
@@ -24,7 +30,12 @@ export const INVARIANTS: readonly ClockInvariant[] = [
   kvmclockStep,
   pvtiConsistent,
   vcpuCounterEqual,
-];
+] as const;
+
+export const INVARIANTS: readonly ClockInvariant[] = BUILT_IN;
+
+/** The name of a built-in invariant. */
+export type InvariantName = (typeof BUILT_IN)[number]['name'];
 
 export function invariantNamed(name: string): ClockInvariant | undefined {
   return INVARIANTS.find((inv) => inv.name === name);

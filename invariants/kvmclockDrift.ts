@@ -3,12 +3,13 @@
  * MONOTONIC_RAW (the clock KVM anchors it to), at every instant.
  */
 import { kvmclockOn, rawNow } from '../model/clocks.ts';
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
-export const kvmclockDrift: ClockInvariant = {
+export const kvmclockDrift = defineInvariant({
   name: 'kvmclock-drift',
   meaning: "kvmclock stays within driftBound ns of the host's MONOTONIC_RAW",
   when: 'always',
+  symmetric: true,
   check: (s, cfg) => {
     const raw = rawNow(s, cfg);
     for (let i = 0; i < s.vcpus.length; i++) {
@@ -22,4 +23,4 @@ export const kvmclockDrift: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

@@ -2,12 +2,13 @@
  * kvmclock-step: no single pvclock page update steps guest time by more than `stepBound` ns, in
  * either direction (kvmclock from the new page minus kvmclock from the old one, at one instant).
  */
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
-export const kvmclockStep: ClockInvariant = {
+export const kvmclockStep = defineInvariant({
   name: 'kvmclock-step',
   meaning: 'no pvclock update steps guest time by more than stepBound ns',
   when: 'always',
+  symmetric: true,
   check: (s, cfg) => {
     for (const [i, v] of s.vcpus.entries()) {
       const step = v.lastClockStep;
@@ -17,4 +18,4 @@ export const kvmclockStep: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

@@ -4,13 +4,14 @@
  * terminal states of the finite graph (where nothing can happen any more): assuming the system
  * does not idle forever at one instant, every path ends in one of them.
  */
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
-export const noLostTimer: ClockInvariant = {
+export const noLostTimer = defineInvariant({
   name: 'no-lost-timer',
   meaning:
     'every timer whose deadline is latenessBound before the horizon is delivered by the horizon',
   when: 'terminal',
+  symmetric: true,
   check: (s, cfg) => {
     for (const [i, v] of s.vcpus.entries()) {
       const t = v.timer;
@@ -27,4 +28,4 @@ export const noLostTimer: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

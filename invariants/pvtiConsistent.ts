@@ -3,12 +3,13 @@
  * A read records whether the page was half-written (some fields new, some old) when it read the
  * fields; a completed read must not have.
  */
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
-export const pvtiConsistent: ClockInvariant = {
+export const pvtiConsistent = defineInvariant({
   name: 'pvti-consistent',
   meaning: 'a read that passes the version check used fields from a single host write',
   when: 'always',
+  symmetric: true,
   check: (s) => {
     for (const [i, t] of s.tasks.entries()) {
       const r = t.lastRead;
@@ -18,4 +19,4 @@ export const pvtiConsistent: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

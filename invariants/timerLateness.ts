@@ -2,12 +2,13 @@
  * timer-lateness: the interrupt is delivered within `latenessBound` ns of the deadline, measured in
  * guest-counter time (cycles past the deadline at the guest's believed TSC frequency).
  */
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
-export const timerLateness: ClockInvariant = {
+export const timerLateness = defineInvariant({
   name: 'timer-lateness',
   meaning: 'the timer interrupt arrives within latenessBound ns of the deadline (guest TSC time)',
   when: 'always',
+  symmetric: true,
   check: (s, cfg) => {
     for (const [i, v] of s.vcpus.entries()) {
       const t = v.timer;
@@ -21,4 +22,4 @@ export const timerLateness: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

@@ -3,14 +3,15 @@
  * deadline it programmed. A warning-level property: guests tolerate early interrupts (tglx), and
  * some fixes accept them on purpose.
  */
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
 const cycles = (n: bigint): string => (n === 1n ? '1 cycle' : `${n} cycles`);
 
-export const timerNotEarly: ClockInvariant = {
+export const timerNotEarly = defineInvariant({
   name: 'timer-not-early',
   meaning: "the timer interrupt arrives when the guest's TSC is >= the deadline (warning level)",
   when: 'always',
+  symmetric: true,
   check: (s) => {
     for (const [i, v] of s.vcpus.entries()) {
       const t = v.timer;
@@ -20,4 +21,4 @@ export const timerNotEarly: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

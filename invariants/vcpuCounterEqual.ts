@@ -4,12 +4,13 @@
  */
 import { u64 } from '../model/arith/index.ts';
 import { hostTscAt } from '../model/clocks.ts';
-import type { ClockInvariant } from './invariant.ts';
+import { defineInvariant } from './invariant.ts';
 
-export const vcpuCounterEqual: ClockInvariant = {
+export const vcpuCounterEqual = defineInvariant({
   name: 'vcpu-counter-equal',
   meaning: "(arm64) at any instant all vCPUs' virtual counters are equal",
   when: 'always',
+  symmetric: true,
   check: (s, cfg) => {
     const restored = s.vcpus.flatMap((v, i) => (v.counterRestored ? [{ i, v }] : []));
     const first = restored[0];
@@ -24,4 +25,4 @@ export const vcpuCounterEqual: ClockInvariant = {
     }
     return undefined;
   },
-};
+});

@@ -5,7 +5,10 @@
  */
 import type { ActionKind, MasterclockTrigger } from './actions.ts';
 import type { Policies } from './policies/index.ts';
-import type { TransitionOverrides } from './transition.ts';
+import type { ClockState } from './state.ts';
+import type { StateExtension } from './stateExtension.ts';
+import type { ClockDraft, TransitionOverrides } from './transition.ts';
+import type { ClockAction } from './actions.ts';
 
 export interface PcpuConfig {
   /** The pCPU's real TSC rate. When it differs from `tscKhz`, nobody in the model notices. */
@@ -76,4 +79,24 @@ export interface ClockConfig {
    * built-in variants, which differ only in their policies.
    */
   readonly transitionOverrides?: TransitionOverrides;
+  /** The scenario's own state fields (`state.ext`), by name; `{}` for the model's own scenarios. */
+  readonly ext: StateExtension;
+  /**
+   * A user's monitor, run after every transition: it updates the scenario's own fields (history
+   * variables) on a draft of the successor, with the state before and the action at hand.
+   */
+  readonly observe?: Observer;
+  /**
+   * Present when any of the run's behaviour is a user's code (a policy, transition, invariant,
+   * property or monitor of their own). `symmetric` is the user's word that all of it treats
+   * interchangeable pCPUs, vCPUs and tasks alike (symmetry reduction stays on only then); `where`
+   * names the user's file, for messages.
+   */
+  readonly userCode?: { readonly symmetric: boolean; readonly where: string };
 }
+
+/** A monitor of the run (ClockConfig.observe). */
+export type Observer = (
+  d: ClockDraft,
+  step: { readonly before: ClockState; readonly action: ClockAction; readonly cfg: ClockConfig },
+) => void;

@@ -11,6 +11,7 @@
 import { Decoder, SectionCache } from '../explorer/index.ts';
 import type { Pvti, TkClock } from './arith/index.ts';
 import type { ClockConfig } from './config.ts';
+import { decodeExt } from './stateExtension.ts';
 import type {
   ClockState,
   GuestTimer,
@@ -174,6 +175,11 @@ export function decodeState(
   const vcpus = part(caches?.vcpus, () => times(cfg.vcpus.length, () => vcpu(r)));
   const tasks = part(caches?.tasks, () => times(cfg.tasks.length, () => task(r)));
   const guest = part(caches?.guest, () => ({ lastValue: r.u64(), maxReturned: r.u64() }));
+  const ext = decodeExt(r, cfg.ext, {
+    vcpu: cfg.vcpus.length,
+    task: cfg.tasks.length,
+    pcpu: cfg.pcpus.length,
+  });
   r.end();
-  return { now, host, pcpus, kvm, vcpus, tasks, guest };
+  return { now, host, pcpus, kvm, vcpus, tasks, guest, ext };
 }

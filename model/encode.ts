@@ -22,6 +22,7 @@ import type { Encoder } from '../explorer/index.ts';
 import type { Pvti, TkClock } from './arith/index.ts';
 import { RecordWords } from './recordWords.ts';
 import type { ClockState, HostState, KvmState, ReadRecord, TaskState, VcpuState } from './state.ts';
+import { encodeExt, NO_EXTENSION, type StateExtension } from './stateExtension.ts';
 import type { Renaming } from './symmetry.ts';
 
 /** Bit `i` of a record's word of flags. */
@@ -94,7 +95,16 @@ function rememberedFor(r: Renaming | undefined): Remembered {
   return m;
 }
 
-export function encodeState(s: ClockState, out: Encoder, r?: Renaming): void {
+/**
+ * Writes `s`'s encoding (renamed by `r`); the scenario's own fields (`ext`, declared by `ext`) come
+ * last.
+ */
+export function encodeState(
+  s: ClockState,
+  out: Encoder,
+  r?: Renaming,
+  ext: StateExtension = NO_EXTENSION,
+): void {
   const m = rememberedFor(r);
   out.int(s.now);
 
@@ -138,6 +148,7 @@ export function encodeState(s: ClockState, out: Encoder, r?: Renaming): void {
 
   out.u64(s.guest.lastValue);
   out.u64(s.guest.maxReturned);
+  if (ext !== NO_EXTENSION) encodeExt(out, ext, s.ext, r);
 }
 
 function host(out: Encoder, h: HostState): void {

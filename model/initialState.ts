@@ -6,6 +6,7 @@ import { clocksCalcMultShift, type Pvti, type TkClock } from './arith/index.ts';
 import { hostTscAt, pvtiFor } from './clocks.ts';
 import type { ClockConfig } from './config.ts';
 import type { ClockState, ReadRecord, VcpuState } from './state.ts';
+import { initialExt } from './stateExtension.ts';
 
 /** clocksource_register_khz computes mult/shift for a 600 s range (maxsec in ms units of the kHz call). */
 const CLOCKSOURCE_MAXSEC_KHZ = 600_000n;
@@ -103,6 +104,11 @@ export function initialState(cfg: ClockConfig): ClockState {
       lastRead: NO_READ,
     })),
     guest: { lastValue: 0n, maxReturned: 0n },
+    ext: initialExt(cfg.ext, {
+      vcpu: cfg.vcpus.length,
+      task: cfg.tasks.length,
+      pcpu: cfg.pcpus.length,
+    }),
   };
   // Each vCPU's first kvm_guest_time_update, at time 0.
   return { ...s, vcpus: s.vcpus.map((v, i) => ({ ...v, pvti: pvtiFor(s, cfg, i, 2) })) };

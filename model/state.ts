@@ -9,6 +9,7 @@
  */
 import type { Pvti } from './arith/index.ts';
 import type { TkClock } from './arith/index.ts';
+import type { ExtState } from './stateExtension.ts';
 
 export interface ClockState {
   /** Real time in ns since the start of the run; advances only by the timeAdvance transition. */
@@ -19,6 +20,8 @@ export interface ClockState {
   readonly vcpus: readonly VcpuState[];
   readonly tasks: readonly TaskState[];
   readonly guest: GuestState;
+  /** The scenario's own declared fields (stateExtension.ts); `{}` when it declares none. */
+  readonly ext: ExtState;
 }
 
 export interface HostState {

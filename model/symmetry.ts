@@ -11,7 +11,9 @@
  * group respects: pCPU 0's TSC is the host clocksource (its twin must have the same rate and
  * offset), the `vcpu0` read-page policy reads vCPU 0's page (vCPU 0 then stays put). A policy or
  * transition that is not one of the model's own (a user's) could single out anything, so with one
- * the group is the identity alone.
+ * the group is the identity alone, unless the user declares their code symmetric
+ * (ClockConfig.userCode). The scenario's own per-component fields (`ext`) are permuted with their
+ * components (stateExtension.ts).
  */
 import { Encoder } from '../explorer/index.ts';
 import type { ClockConfig } from './config.ts';
@@ -79,18 +81,20 @@ export function canonicalEncoder(
   const [identity, ...others] = group;
   const scratch = new Encoder();
   return (s, out) => {
-    encodeState(s, out, identity);
+    encodeState(s, out, identity, cfg.ext);
     for (const r of others) {
       scratch.reset();
-      encodeState(s, scratch, r);
+      encodeState(s, scratch, r, cfg.ext);
       if (scratch.compare(out) < 0) out.copyFrom(scratch);
     }
   };
 }
 
 function onlyModelPolicies(cfg: ClockConfig): boolean {
+  // The user's word that their code treats interchangeable components alike.
+  if (cfg.userCode?.symmetric === true) return true;
   // A user's replacement transition could single out any component, as a user's policy could.
-  if (cfg.transitionOverrides !== undefined) return false;
+  if (cfg.transitionOverrides !== undefined || cfg.observe !== undefined) return false;
   return (Object.keys(POLICY_LIBRARY) as PolicyPoint[]).every((point) =>
     Object.values(POLICY_LIBRARY[point]).some((impl) => impl === cfg.policies[point]),
   );

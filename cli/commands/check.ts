@@ -1,18 +1,34 @@
 /**
  * `clockcheck check <scenario> [--variant V] [--invariant NAME]`: explore and report. Exit 1 when a
- * violation is found, 0 when none is (whatever the scenario expects), 3 when a run found none but
- * was truncated by a limit (a ✓ that no complete run supports), unless --allow-truncated. With
- * `--variant-file FILE`, the variants come from the user's file and each is shown side by side
- * with the scenario's baseline. `--json FILE` (or `-`, standard output) writes the runs as data.
+ * violation is found or a run is vacuous (a `sometimes` property the variant keeps was never
+ * reached), 0 when neither (whatever the scenario expects), 3 when a run found none but was
+ * truncated by a limit (a ✓ that no complete run supports), unless --allow-truncated.
+ * `--scenario-file F` adds the user's scenarios (then the scenario name may be left out when F has
+ * one); with `--variant-file FILE`, the variants come from the user's file and each is shown side
+ * by side with its own base variant. `--json FILE` (or `-`, standard output) writes the runs as
+ * data.
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { judge, onlyTruncated, runCatalogue, type Catalogue } from '../../check/catalogue.ts';
+import {
+  judge,
+  onlyTruncated,
+  runCatalogue,
+  vacuityProblems,
+  vacuousOf,
+  type Catalogue,
+} from '../../check/catalogue.ts';
 import { catalogueJunit } from '../../check/junitReport.ts';
 import { catalogueJson, checkJson } from '../../check/reports.ts';
 import { InputError } from '../../check/inputError.ts';
-import { findScenario, resolveTarget, type Target } from '../../check/resolve.ts';
-import { loadVariantFile } from '../../check/variantFile.ts';
+import { resolveTarget, type CustomVariant, type Target } from '../../check/resolve.ts';
+import { SCENARIOS } from '../../check/scenarios.ts';
+import {
+  chooseScenario,
+  fromUserFiles,
+  NO_USER_FILES,
+  type UserFiles,
+} from '../../check/userFiles.ts';
 import {
   counterexampleName,
   counterexampleText,
@@ -44,20 +60,20 @@ export interface CheckOptions {
   readonly junit?: string;
   /** Where a report named `-` goes (standard output). */
   readonly stdout?: (text: string) => void;
-  /** A user's TypeScript file of variants (then --variant picks one of them). */
-  readonly variantFile?: string;
 }
 
 /**
- * `check --all`: every (scenario, variant) against its expected verdicts, as one table. Exit 0
- * only if every verdict is as expected and every run complete; 1 on any other surprise; 3 when
- * the only surprise is a truncated run (0 with --allow-truncated). Under GitHub Actions, each
- * surprise is also an annotation and the table goes into the job's step summary.
+ * `check --all`: every (scenario, variant) of the catalogue, and of the user's scenario file,
+ * against its expected verdicts, as one table. Exit 0 only if every verdict is as expected, every
+ * run complete and none vacuous; 1 on any other surprise; 3 when the only surprise is a truncated
+ * run (0 with --allow-truncated). Under GitHub Actions, each surprise is also an annotation and
+ * the table goes into the job's step summary.
  */
 export function checkAllCommand(
   options: CheckOptions,
   style: Style,
   print: (s: string) => void,
+  files: UserFiles = NO_USER_FILES,
   env: NodeJS.ProcessEnv = process.env,
 ): number {
   if (options.out !== undefined)
@@ -67,11 +83,16 @@ export function checkAllCommand(
   const started = Date.now();
   const startedMs = performance.now();
   const progress = progressLine(options.quiet);
-  const catalogue = runCatalogue(options.bounds, (entry) => {
-    progress.done();
-    if (options.outDir !== undefined)
-      writeCounterexamples(entry.run, options.outDir, options.force);
-  });
+  const catalogue = runCatalogue(
+    options.bounds,
+    (entry) => {
+      progress.done();
+      if (options.outDir !== undefined)
+        writeCounterexamples(entry.run, options.outDir, options.force);
+    },
+    [...SCENARIOS, ...files.scenarios],
+    (target) => fromUserFiles(target, files),
+  );
   progress.done();
   const elapsedMs = performance.now() - startedMs;
   print(formatCatalogue(catalogue, style, elapsedMs));
@@ -109,13 +130,15 @@ function writeCounterexamples(run: CheckRun, dir: string, force: boolean): void 
   }
 }
 
+/** `check [scenario]`: every variant of the scenario (or the one asked for). */
 export function checkCommand(
-  scenarioName: string,
+  scenarioName: string | undefined,
   options: CheckOptions,
   style: Style,
   print: (s: string) => void,
+  files: UserFiles = NO_USER_FILES,
 ): number {
-  const scenario = findScenario(scenarioName);
+  const scenario = chooseScenario(files, scenarioName);
   const variants =
     options.variant !== undefined
       ? [options.variant]
@@ -124,16 +147,19 @@ export function checkCommand(
           .map((v) => v.name);
   if (variants.length === 0) {
     throw new InputError(
-      `no variant of ${scenario.name} checks invariant '${options.invariant ?? ''}' (it checks: ${scenario.invariants.join(', ')})`,
+      `no variant of ${scenario.name} checks invariant '${options.invariant ?? ''}' (it checks: ${scenario.invariants.map((i) => i.name).join(', ')})`,
     );
   }
   const targets = variants.map((variant) =>
-    resolveTarget({
-      scenario: scenarioName,
-      variant,
-      params: options.param,
-      ...(options.invariant === undefined ? {} : { invariant: options.invariant }),
-    }),
+    fromUserFiles(
+      resolveTarget({
+        scenario,
+        variant,
+        params: options.param,
+        ...(options.invariant === undefined ? {} : { invariant: options.invariant }),
+      }),
+      files,
+    ),
   );
   if (options.out !== undefined) {
     if (targets.length > 1)
@@ -170,65 +196,88 @@ function runAndReport(
   return run;
 }
 
-/** 1 for a violation or a model error, 3 for a truncated run (unless allowed), else 0. */
+/**
+ * 1 for a violation, a model error or a vacuous run, 3 for a truncated run (unless allowed),
+ * else 0.
+ */
 function exitFor(run: CheckRun, options: CheckOptions): number {
   if (run.result.status === 'error' || run.result.violations.length > 0) return 1;
+  if (vacuousOf(run.result).length > 0) return 1;
   return !run.result.complete && !options.allowTruncated ? 3 : 0;
 }
 
 /**
- * `check <scenario> --variant-file FILE [--variant NAME]`: the scenario's baseline and each of the
- * file's variants, explored like built-in ones, then their verdicts side by side. The exit code is
- * that of the file's variants (the baseline is expected to violate).
+ * `check [scenario] --variant-file FILE [--variant NAME]`: each of the file's variants, and each
+ * one's own base variant, explored like built-in ones, then their verdicts side by side. The base's
+ * column checks exactly what its variants check, their own invariants too (only --invariant's,
+ * when given). The exit code is that of the file's variants (a base may be expected to violate).
  */
-export async function checkVariantFileCommand(
-  scenarioName: string,
-  file: string,
+export function checkVariantFileCommand(
+  scenarioName: string | undefined,
+  files: UserFiles,
   options: CheckOptions,
   style: Style,
   print: (s: string) => void,
-): Promise<number> {
-  const scenario = findScenario(scenarioName);
-  const variants = await loadVariantFile(file, options.variant);
-  const common = { scenario: scenario.name, params: options.param };
-  const fixes = variants.map((variant) =>
-    resolveTarget({
-      ...common,
-      variant,
-      ...(options.invariant === undefined ? {} : { invariant: options.invariant }),
-    }),
+): number {
+  const fixes = files.variants;
+  const scenario = chooseScenario(files, scenarioName);
+  for (const v of fixes)
+    if (v.scenario !== scenario)
+      throw new InputError(
+        `${v.origin}: variant '${v.spec.name}' belongs to scenario ${v.scenario.name}, not ${scenario.name}`,
+      );
+  const common = { scenario, params: options.param };
+  const only = options.invariant === undefined ? {} : { invariant: options.invariant };
+  const fixTargets = fixes.map((variant: CustomVariant) =>
+    fromUserFiles(resolveTarget({ ...common, variant, ...only }), files),
   );
-  // The baseline is checked for every invariant a variant of the file is, to compare them.
-  const checked = new Set(fixes.flatMap((t) => t.invariants.map((inv) => inv.name)));
-  const baseline = scenario.variants.find((v) => v.name === scenario.baseline)!;
-  for (const name of Object.keys(baseline.expected))
-    if (options.invariant === undefined) checked.add(name);
-  const baseTarget = resolveTarget({ ...common, variant: baseline.name, invariants: [...checked] });
   if (options.out !== undefined) {
     if (fixes.length > 1)
       throw new InputError(
-        `--out names one file: ${file} defines several variants: give --variant`,
+        `--out names one file: ${files.variantFile} defines several variants: give --variant`,
       );
     assertWritable(options.out, options.force);
   }
   if (options.json !== undefined) assertReportWritable(options.json, options.force);
+  // Each base once, checked for what its variants are checked for (that the base can check).
+  const bases = [...new Set(fixes.map((f) => f.base))];
+  const baseTargets = bases.map((base) => {
+    const wanted = new Set(
+      fixTargets
+        .filter((t) => t.custom?.base === base)
+        .flatMap((t) => t.invariants.map((inv) => inv.name)),
+    );
+    // The variants' own invariants are checked on their base too, to compare the two.
+    const own = fixes.flatMap((f) => f.spec.invariants);
+    const checkable = [...scenario.invariants, ...base.invariants, ...own]
+      .map((inv) => inv.name)
+      .filter((n, i, all) => wanted.has(n) && all.indexOf(n) === i);
+    return fromUserFiles(
+      resolveTarget({
+        ...common,
+        variant: base.name,
+        invariants: checkable.length > 0 ? checkable : Object.keys(base.expected),
+        invariantsFrom: own,
+      }),
+      files,
+    );
+  });
 
-  const baseRun = runAndReport(
-    baseTarget,
-    { ...options, out: undefined, outDir: undefined },
-    style,
-    print,
-  );
+  const noFiles = { ...options, out: undefined, outDir: undefined };
+  const runs: CheckRun[] = [];
+  for (const target of baseTargets) {
+    if (runs.length > 0) print('');
+    runs.push(runAndReport(target, noFiles, style, print));
+  }
   let exit = 0;
-  const runs = [baseRun];
-  for (const target of fixes) {
+  for (const target of fixTargets) {
     print('');
     const run = runAndReport(target, options, style, print);
     runs.push(run);
     exit = Math.max(exit, exitFor(run, options));
   }
   print('');
-  print(formatSideBySide(runs, file, style));
+  print(formatSideBySide(runs, files.variantFile ?? '', style));
   writeCheckJson(scenario.name, runs, options);
   return exit;
 }
@@ -246,6 +295,8 @@ export function reportViolations(
       formatTrace(traceRows(result.error.trace.states, result.error.trace.actions), style),
     );
   }
+  for (const problem of vacuityProblems(vacuousOf(run.result)))
+    lines.push(style.red(`  ! ${problem}`));
   for (const inv of target.invariants) {
     const v = result.violations.find((x) => x.invariant === inv.name);
     if (v === undefined) {
@@ -270,9 +321,20 @@ export function reportViolations(
     if (file !== undefined && (options.outDir !== undefined || isFirst)) {
       writeOutput(file, counterexampleText(target, v), options.force);
       lines.push(`    counterexample written to ${file}`);
-      // `clockcheck replay` resolves the recorded variant by name: a built-in one only.
-      if (target.custom === undefined) lines.push(`    replay it: npx clockcheck replay ${file}`);
+      lines.push(`    replay it: npx clockcheck ${replayCommandFor(target, file)}`);
     }
   }
   return lines.join('\n');
+}
+
+/** The replay command for a counterexample of `target`, with the user's files it needs. */
+function replayCommandFor(target: Target, file: string): string {
+  const scenarioFile = target.scenario.origin;
+  const variantFile = target.custom?.origin;
+  return [
+    'replay',
+    file,
+    ...(scenarioFile === undefined ? [] : ['--scenario-file', scenarioFile]),
+    ...(variantFile === undefined ? [] : ['--variant-file', variantFile]),
+  ].join(' ');
 }

@@ -1,23 +1,34 @@
-/** `clockcheck list [--json]`: the scenarios, their variants with expected verdicts, and their parameters. */
+/**
+ * `clockcheck list [--json] [--scenario-file F]`: the scenarios (the catalogue's, and the user's),
+ * their variants with expected verdicts, and their parameters.
+ */
 import { reportHeader } from '../../check/reportHeader.ts';
 import type { ListReport } from '../../check/reportSchemas.ts';
-import { SCENARIOS } from '../../model/scenarios/index.ts';
+import { SCENARIOS } from '../../check/scenarios.ts';
+import type { Scenario } from '../../model/scenarios/index.ts';
 import type { Style } from '../style.ts';
 
-export function listJson(): string {
+export function listJson(scenarios: readonly Scenario[] = SCENARIOS): string {
   const report: ListReport = {
     ...reportHeader('list'),
-    scenarios: SCENARIOS.map((s) => ({
+    scenarios: scenarios.map((s) => ({
       name: s.name,
       title: s.title,
       source: s.source,
       description: s.description,
-      invariants: [...s.invariants],
+      invariants: s.invariants.map((inv) => ({
+        name: inv.name,
+        meaning: inv.meaning,
+        when: inv.when,
+      })),
+      sometimes: s.sometimes.map((p) => ({ name: p.name, meaning: p.meaning ?? '' })),
+      causeOff: { ...s.causeOff },
       baseline: s.baseline,
       variants: s.variants.map((v) => ({
         name: v.name,
         description: v.description,
         expected: v.expected,
+        sometimes: [...v.sometimes],
       })),
       params: s.params.map((p) =>
         p.type === 'integer'
@@ -42,23 +53,31 @@ export function listJson(): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-export function listText(style: Style): string {
+export function listText(style: Style, scenarios: readonly Scenario[] = SCENARIOS): string {
   const lines: string[] = [];
   // One column for the expected verdicts, wide enough for the longest variant name.
-  const width = Math.max(...SCENARIOS.flatMap((s) => s.variants.map((v) => v.name.length)));
-  for (const s of SCENARIOS) {
+  const width = Math.max(...scenarios.flatMap((s) => s.variants.map((v) => v.name.length)));
+  for (const s of scenarios) {
     lines.push(`${style.bold(s.name)}: ${s.title}`);
-    lines.push(`  source: ${s.source}`);
+    lines.push(
+      s.origin === undefined
+        ? `  source: ${s.source}`
+        : `  from ${s.origin}${s.source === '' ? '' : `; source: ${s.source}`}`,
+    );
     for (const v of s.variants) {
       const expected = Object.entries(v.expected)
         .map(([inv, verdict]) => `${inv} ${verdict === 'holds' ? '✓' : '✗'}`)
         .join(', ');
       lines.push(`  --variant ${v.name.padEnd(width)} ${expected}`);
-      const baseline = v.name === s.baseline ? ' (baseline: the seed bug)' : '';
+      const bug = s.origin === undefined ? 'the seed bug' : 'the bug';
+      const baseline = v.name === s.baseline ? ` (baseline: ${bug})` : '';
       lines.push(`      ${style.dim(v.description + baseline)}`);
     }
     const params = s.params.map((p) => `${p.name}=${String(p.default)}`).join(' ');
     lines.push(`  parameters (--param name=value): ${params}`);
+    lines.push(
+      `  the bug's cause switched off: --param ${s.causeOff.param}=${String(s.causeOff.value)}`,
+    );
     lines.push('');
   }
   return lines.join('\n');

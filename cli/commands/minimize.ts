@@ -8,6 +8,7 @@
 import { minimizeTrace, type Minimized } from '../../counterexamples/minimize.ts';
 import { modelHash, toolVersion } from '../../counterexamples/modelHash.ts';
 import { readTraceFile } from '../../counterexamples/traceFiles.ts';
+import { NO_USER_FILES, type UserFiles } from '../../check/userFiles.ts';
 import { serializeTrace, TRACE_SUFFIX } from '../../counterexamples/traceFile.ts';
 import { describeAction } from '../../model/actions.ts';
 import { assertWritable, writeOutput } from '../files.ts';
@@ -30,11 +31,18 @@ export function minimizeCommand(
   options: MinimizeOptions,
   style: Style,
   print: (s: string) => void,
+  files: UserFiles = NO_USER_FILES,
 ): number {
   const out = options.out ?? defaultMinimizedName(file);
   assertWritable(out, options.force);
   const { trace } = readTraceFile(file);
-  const min = minimizeTrace(trace, { shrinkParams: !options.keepParams });
+  // A trace of a user's variant minimizes on that variant, from the file given.
+  const own = files.variants.find((v) => v.spec.name === trace.meta.variant);
+  const min = minimizeTrace(trace, {
+    shrinkParams: !options.keepParams,
+    ...(own === undefined ? {} : { variant: own }),
+    scenarios: files.scenarios,
+  });
   const { meta } = trace;
   const text = serializeTrace(
     {
@@ -58,7 +66,13 @@ export function minimizeCommand(
   print(style.red(`  ✗ ${meta.invariant} violated at step ${min.actions.length}: ${min.message}`));
   writeOutput(out, text, options.force);
   print(`  written to ${out}`);
-  print(`  replay it: npx clockcheck replay ${out}`);
+  const needs = [
+    ...(files.scenarioFile === undefined ? [] : [`--scenario-file ${files.scenarioFile}`]),
+    ...(files.variantFile === undefined || own === undefined
+      ? []
+      : [`--variant-file ${files.variantFile}`]),
+  ];
+  print(`  replay it: npx clockcheck ${['replay', out, ...needs].join(' ')}`);
   return 0;
 }
 

@@ -65,7 +65,9 @@ export function formatRunHeader(run: CheckRun, style: Style): string {
     const parts = r.sometimes.map((s) =>
       s.reached
         ? `${s.name} at depth ${s.depth}`
-        : style.yellow(`${s.name} never reached (vacuous)`),
+        : r.complete
+          ? style.red(`${s.name} never reached (vacuous)`)
+          : style.yellow(`${s.name} not reached (the run was truncated)`),
     );
     lines.push(`  sometimes: ${parts.join('; ')}`);
   }

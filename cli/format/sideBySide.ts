@@ -1,6 +1,7 @@
 /**
- * Runs of one scenario side by side: a row per invariant, a column per variant (the baseline
- * first), then how much each run explored. An invariant a run did not check shows as '-'.
+ * Runs of one scenario side by side: a row per invariant, a column per variant (the user's
+ * variants' bases first), then how much each run explored. An invariant a run did not check shows
+ * as '-'.
  */
 import type { CheckRun } from '../../check/runCheck.ts';
 import type { Style } from '../style.ts';
@@ -20,14 +21,21 @@ function extent(run: CheckRun): string {
   return `${formatNumber(r.stats.distinctStates)} states, ${how}`;
 }
 
-/** `runs[0]` is the baseline; the others come from `file`. */
+/** Runs of the user's variants (from `file`) and of the variants they start from. */
 export function formatSideBySide(runs: readonly CheckRun[], file: string, style: Style): string {
   const first = runs[0]!;
-  const invariants = first.target.scenario.invariants.filter((name) =>
-    runs.some((r) => r.target.invariants.some((inv) => inv.name === name)),
-  );
-  const heads = runs.map((r, i) =>
-    i === 0 ? `${r.target.variant.name} (baseline)` : `${r.target.variant.name} (${file})`,
+  const names: string[] = [];
+  for (const r of runs)
+    for (const inv of r.target.invariants) if (!names.includes(inv.name)) names.push(inv.name);
+  const order = first.target.scenario.invariants.map((inv) => inv.name);
+  const invariants = [
+    ...order.filter((n) => names.includes(n)),
+    ...names.filter((n) => !order.includes(n)),
+  ];
+  const heads = runs.map((r) =>
+    r.target.custom === undefined
+      ? `${r.target.variant.name} (base${r.target.variant.name === r.target.scenario.baseline ? 'line' : ''})`
+      : `${r.target.variant.name} (${file})`,
   );
   const rows = [
     ['invariant', ...heads],
@@ -56,7 +64,9 @@ export function formatSideBySide(runs: readonly CheckRun[], file: string, style:
       .join('   ')}`.trimEnd(),
   );
   return [
-    style.bold(`${first.target.scenario.name}: the baseline and ${file} side by side`),
+    style.bold(
+      `${first.target.scenario.name}: ${file} side by side with the variant${runs.filter((r) => r.target.custom === undefined).length === 1 ? '' : 's'} it starts from`,
+    ),
     ...lines,
   ].join('\n');
 }

@@ -61,16 +61,22 @@ export const DEFAULT_POLICIES: PolicyNames = {
   counterRestore: 'per-vm-offset',
 };
 
-export function resolvePolicies(names: Partial<PolicyNames>): Policies {
-  const all = { ...DEFAULT_POLICIES, ...names };
+/** A policy point set by name (a built-in implementation) or by an implementation itself. */
+export type PolicyChoice<P extends PolicyPoint> = PolicyNames[P] | Policies[P];
+
+/** The policies of a run: each point as chosen, DEFAULT_POLICIES for the others. */
+export function resolvePolicies(choices: {
+  readonly [P in PolicyPoint]?: PolicyChoice<P>;
+}): Policies {
   const pick = <P extends PolicyPoint>(point: P): Policies[P] => {
+    const choice: PolicyChoice<P> = choices[point] ?? DEFAULT_POLICIES[point];
+    if (typeof choice !== 'string') return choice as Policies[P];
     const library: Readonly<Record<string, unknown>> = POLICY_LIBRARY[point];
-    const name = all[point];
-    const impl = (Object.hasOwn(library, name) ? library[name] : undefined) as
+    const impl = (Object.hasOwn(library, choice) ? library[choice] : undefined) as
       Policies[P] | undefined;
     if (impl === undefined) {
       const known = Object.keys(POLICY_LIBRARY[point]).join(', ');
-      throw new Error(`unknown ${point} policy '${name}' (known: ${known})`);
+      throw new Error(`unknown ${point} policy '${choice}' (known: ${known})`);
     }
     return impl;
   };

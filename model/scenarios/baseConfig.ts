@@ -4,6 +4,7 @@
  */
 import type { ClockConfig } from '../config.ts';
 import { resolvePolicies } from '../policies/index.ts';
+import { NO_EXTENSION } from '../stateExtension.ts';
 
 export const NS_PER_MS = 1_000_000;
 
@@ -42,5 +43,6 @@ export function baseConfig(): ClockConfig {
     savedCounter: 0n,
     restoreWindowNs: 0,
     policies: resolvePolicies({}),
+    ext: NO_EXTENSION,
   };
 }

@@ -8,14 +8,12 @@
  * (clocks_calc_mult_shift) round differently, kvmclock has drifted from RAW since the last anchor
  * (about +59 ns per second at 2.5 GHz) and the update steps guest time back by that much.
  */
-import type { ClockConfig } from '../config.ts';
-import { resolvePolicies } from '../policies/index.ts';
-import { baseConfig } from './baseConfig.ts';
-import { int, type Scenario } from './scenario.ts';
+import { defineSometimes } from '../../invariants/invariant.ts';
+import { defineScenario } from './defineScenario.ts';
 
 const NS_PER_SEC = 1_000_000_000;
 
-export const masterclockUpdate = {
+export const masterclockUpdate = defineScenario({
   name: 'masterclock-update',
   title: 'KVM masterclock updates re-anchor kvmclock to MONOTONIC_RAW and step guest time',
   source: 'KVM: x86: add param to update master clock periodically (Woodhouse, 2023)',
@@ -24,67 +22,53 @@ export const masterclockUpdate = {
     'does not clamp), one task reading kvmclock. A masterclock update (vCPU hotplug or Xen shared-info setup; ' +
     'or periodic) takes a new snapshot from MONOTONIC_RAW and every page is rewritten from it. Time advances ' +
     'in whole seconds so the ppb-level rounding difference shows as tens of ns.',
-  params: [
-    {
-      name: 'triggers',
+  params: {
+    triggers: {
       meaning:
         'masterclock updates that hotplug or Xen shared-info setup may cause; 0 switches the bug’s cause off',
-      type: 'integer',
       default: 1,
       min: 0,
       max: 3,
     },
-    {
-      name: 'periodNs',
+    periodNs: {
       meaning: 'period of the periodic-update variant (ns)',
-      type: 'integer',
       default: NS_PER_SEC,
       min: 1,
       max: 1_000 * NS_PER_SEC,
     },
-    {
-      name: 'horizonNs',
+    horizonNs: {
       meaning: 'real time explored (ns)',
-      type: 'integer',
       default: 3 * NS_PER_SEC,
       min: 1,
       max: 10_000 * NS_PER_SEC,
     },
-    {
-      name: 'gapNs',
+    gapNs: {
       meaning: 'time advances in steps of this many ns',
-      type: 'integer',
       default: NS_PER_SEC,
       min: 1,
       max: 10_000 * NS_PER_SEC,
     },
-    {
-      name: 'reads',
+    reads: {
       meaning: 'clock reads the task may do',
-      type: 'integer',
       default: 3,
       min: 0,
       max: 8,
     },
-    {
-      name: 'stepBoundNs',
+    stepBoundNs: {
       meaning: 'kvmclock-step: the largest step an update may cause (ns)',
-      type: 'integer',
       default: 100,
       min: 0,
       max: NS_PER_SEC,
       minimize: 'keep',
     },
-    {
-      name: 'driftBoundNs',
+    driftBoundNs: {
       meaning: 'kvmclock-drift: the largest distance from MONOTONIC_RAW allowed (ns)',
-      type: 'integer',
       default: 100,
       min: 0,
       max: NS_PER_SEC,
       minimize: 'keep',
     },
-  ],
+  },
   baseline: 'update-on-trigger',
   variants: [
     {
@@ -99,6 +83,7 @@ export const masterclockUpdate = {
       description: 'with a sane TSC, never update the masterclock (Woodhouse’s proposal)',
       policies: {},
       settings: { noTriggers: true },
+      sometimes: ['read-after-time-passed'],
       expected: {
         'guest-monotonic': 'holds',
         'kvmclock-drift': 'violated',
@@ -114,42 +99,43 @@ export const masterclockUpdate = {
       expected: { 'guest-monotonic': 'violated', 'kvmclock-step': 'holds' },
     },
   ],
+  causeOff: { param: 'triggers', value: 0 },
   invariants: ['guest-monotonic', 'kvmclock-drift', 'kvmclock-step'],
   sometimes: [
-    {
+    defineSometimes({
       name: 'masterclock-updated',
+      meaning: 'KVM updated the masterclock after the start',
       check: (s) => s.kvm.lastMasterclockUpdateAt > 0,
-      variants: ['update-on-trigger', 'periodic-update'],
-    },
-    {
+      symmetric: true,
+    }),
+    defineSometimes({
       name: 'read-after-time-passed',
+      meaning: 'a task read kvmclock after the start',
       check: (s) => s.tasks.some((t) => t.lastRead.valid && t.lastRead.at > 0),
-    },
+      symmetric: true,
+    }),
   ],
-  configure: (params, variant): ClockConfig => {
-    const base = baseConfig();
-    const triggered = variant.settings?.['noTriggers'] !== true;
+  configure: (p, variant) => {
+    const triggered = variant.settings['noTriggers'] !== true;
     return {
-      ...base,
       pcpus: [{ tscHz: 2_500_000_000n, tscOffset: 0n }],
       vcpus: [{ pcpu: 0 }],
       tasks: [{ vcpu: 0 }],
       tscKhz: 2_500_000n,
-      horizonNs: int(params, 'horizonNs'),
-      gapsNs: [int(params, 'gapNs')],
-      transitions: new Set(['timeAdvance', 'masterclockUpdate', 'pvclockWrite', 'guestRead']),
+      horizonNs: p.horizonNs,
+      gapsNs: [p.gapNs],
+      transitions: ['timeAdvance', 'masterclockUpdate', 'pvclockWrite', 'guestRead'],
       limits: {
-        ...base.limits,
-        readsPerTask: int(params, 'reads'),
-        masterclockTriggers: triggered ? int(params, 'triggers') : 0,
+        readsPerTask: p.reads,
+        masterclockTriggers: triggered ? p.triggers : 0,
       },
       useMasterClock: true,
       stableBit: true,
       masterclockTriggerKinds: triggered ? ['hotplug', 'xen-shared-info'] : [],
-      masterclockPeriodNs: variant.settings?.['periodic'] === true ? int(params, 'periodNs') : 0,
-      stepBoundNs: BigInt(int(params, 'stepBoundNs')),
-      driftBoundNs: BigInt(int(params, 'driftBoundNs')),
-      policies: resolvePolicies({ readClamp: 'last-value-unless-stable', ...variant.policies }),
+      masterclockPeriodNs: variant.settings['periodic'] === true ? p.periodNs : 0,
+      stepBoundNs: BigInt(p.stepBoundNs),
+      driftBoundNs: BigInt(p.driftBoundNs),
+      policies: { readClamp: 'last-value-unless-stable' },
     };
   },
-} as const satisfies Scenario;
+});

@@ -8,12 +8,10 @@
  * page; and a reader that takes one vCPU's page and another vCPU's TSC mixes
  * clocks that only agree if the TSCs are synchronized.
  */
-import type { ClockConfig } from '../config.ts';
-import { resolvePolicies } from '../policies/index.ts';
-import { baseConfig } from './baseConfig.ts';
-import { bool, int, type Scenario } from './scenario.ts';
+import { defineSometimes } from '../../invariants/invariant.ts';
+import { defineScenario } from './defineScenario.ts';
 
-export const pvclockRead = {
+export const pvclockRead = defineScenario({
   name: 'pvclock-read',
   title: 'the vDSO pvclock read against host page writes and task migration',
   source: 'Cleaning up the KVM clock (Lutomirski, 2014)',
@@ -24,62 +22,48 @@ export const pvclockRead = {
     'once (a kvmclock update), re-anchored at that pCPU’s TSC and MONOTONIC_RAW, by the variant’s protocol. ' +
     'KVM writes a vCPU’s page from that vCPU’s thread, so only a task on another vCPU can see it half-written: ' +
     'the host-* variants read vCPU0’s page from wherever the task runs (it starts on vCPU0 and may migrate).',
-  params: [
-    {
-      name: 'hostWritesDuringRead',
+  params: {
+    hostWritesDuringRead: {
       meaning: 'a host page write may overlap a read; false switches the bug’s cause off',
-      type: 'boolean',
       default: true,
     },
-    {
-      name: 'hostWrites',
+    hostWrites: {
       meaning: 'page rewrites the host may do',
-      type: 'integer',
       default: 1,
       min: 0,
       max: 4,
     },
-    {
-      name: 'tscSkewPpm',
+    tscSkewPpm: {
       meaning: 'reader-getcpu-per-vcpu-pvti: how much faster pCPU0’s TSC runs (ppm)',
-      type: 'integer',
       default: 1000,
       min: 0,
       max: 100_000,
     },
-    {
-      name: 'horizonNs',
+    horizonNs: {
       meaning: 'real time explored (ns)',
-      type: 'integer',
       default: 2000,
       min: 1,
       max: 1_000_000_000,
     },
-    {
-      name: 'gapNs',
+    gapNs: {
       meaning: 'time advances in steps of this many ns',
-      type: 'integer',
       default: 1000,
       min: 1,
       max: 1_000_000_000,
     },
-    {
-      name: 'reads',
+    reads: {
       meaning: 'clock reads the task may do',
-      type: 'integer',
       default: 2,
       min: 0,
       max: 6,
     },
-    {
-      name: 'migrations',
+    migrations: {
       meaning: 'times the task may migrate',
-      type: 'integer',
       default: 1,
       min: 0,
       max: 4,
     },
-  ],
+  },
   baseline: 'host-bulk-copy',
   variants: [
     {
@@ -115,23 +99,27 @@ export const pvclockRead = {
       expected: { 'guest-monotonic': 'holds' },
     },
   ],
+  causeOff: { param: 'hostWritesDuringRead', value: false },
   invariants: ['pvti-consistent', 'guest-monotonic'],
   sometimes: [
-    {
+    defineSometimes({
       name: 'write-during-read',
+      meaning: 'a host page write was under way while a read was',
       check: (s) => s.tasks.some((t) => t.read.active) && s.vcpus.some((v) => v.pvtiWrite.active),
-    },
-    { name: 'task-migrated', check: (s) => s.tasks.some((t) => t.migrations > 0) },
+      symmetric: true,
+    }),
+    defineSometimes({
+      name: 'task-migrated',
+      meaning: 'a task migrated to another vCPU',
+      check: (s) => s.tasks.some((t) => t.migrations > 0),
+      symmetric: true,
+    }),
   ],
-  configure: (params, variant): ClockConfig => {
-    const base = baseConfig();
+  configure: (p, variant) => {
     const ghz = 1_000_000_000n;
     const skew =
-      variant.settings?.['unsynced'] === true
-        ? (ghz * BigInt(int(params, 'tscSkewPpm'))) / 1_000_000n
-        : 0n;
+      variant.settings['unsynced'] === true ? (ghz * BigInt(p.tscSkewPpm)) / 1_000_000n : 0n;
     return {
-      ...base,
       pcpus: [
         { tscHz: ghz + skew, tscOffset: 0n },
         { tscHz: ghz, tscOffset: 0n },
@@ -139,19 +127,18 @@ export const pvclockRead = {
       vcpus: [{ pcpu: 0 }, { pcpu: 1 }],
       tasks: [{ vcpu: 0 }],
       tscKhz: 1_000_000n,
-      horizonNs: int(params, 'horizonNs'),
-      gapsNs: [int(params, 'gapNs')],
-      transitions: new Set(['timeAdvance', 'pvclockWrite', 'guestRead', 'taskMigrate']),
+      horizonNs: p.horizonNs,
+      gapsNs: [p.gapNs],
+      transitions: ['timeAdvance', 'pvclockWrite', 'guestRead', 'taskMigrate'],
       limits: {
-        ...base.limits,
-        readsPerTask: int(params, 'reads'),
-        taskMigrations: int(params, 'migrations'),
-        pvclockWrites: int(params, 'hostWrites'),
+        readsPerTask: p.reads,
+        taskMigrations: p.migrations,
+        pvclockWrites: p.hostWrites,
       },
       splitReads: true,
-      writesDuringReads: bool(params, 'hostWritesDuringRead'),
-      stableBit: variant.settings?.['stableBit'] === true,
-      policies: resolvePolicies({ readClamp: 'none', ...variant.policies }),
+      writesDuringReads: p.hostWritesDuringRead,
+      stableBit: variant.settings['stableBit'] === true,
+      policies: { readClamp: 'none' },
     };
   },
-} as const satisfies Scenario;
+});

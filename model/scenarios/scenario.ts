@@ -1,12 +1,18 @@
 /**
- * What a scenario is: a configuration of the model built from named parameters, the variants (the
- * policies under test) with the verdict each must produce per invariant, and the invariants and
- * `sometimes` properties it checks.
+ * A scenario as the tools run it (check/scenarioDefinition.ts builds one from a defineScenario
+ * definition, the catalogue's and a user's alike): its parameters as a list, its variants with the
+ * policies they set and the verdict each invariant must have, the invariants and `sometimes`
+ * properties as values, and `configure`, which turns parameter values and a variant into the
+ * model's configuration.
  */
-import type { Sometimes } from '../../explorer/index.ts';
-import type { ClockConfig } from '../config.ts';
-import type { PolicyNames } from '../policies/index.ts';
-import type { ClockState } from '../state.ts';
+import type { ClockInvariant, ClockSometimes } from '../../invariants/invariant.ts';
+import type { ClockConfig, Observer } from '../config.ts';
+import type { StateExtension } from '../stateExtension.ts';
+import type { PolicyChoice, PolicyPoint } from '../policies/index.ts';
+import type { TransitionOverrides } from '../transition.ts';
+import type { Verdict } from './defineScenario.ts';
+
+export type { Verdict } from './defineScenario.ts';
 
 export interface IntegerParam {
   readonly name: string;
@@ -15,11 +21,7 @@ export interface IntegerParam {
   readonly default: number;
   readonly min: number;
   readonly max: number;
-  /**
-   * `keep`: `clockcheck minimize` leaves this parameter as it is. For an invariant's tolerance
-   * (shrinking it only weakens the claim) and for a platform rate (its rounding is an effect of
-   * its own, so another rate would show a different cause). Others shrink toward `min`.
-   */
+  /** `keep`: `clockcheck minimize` leaves this parameter as it is (see IntegerParamDef). */
   readonly minimize?: 'keep';
 }
 
@@ -33,21 +35,33 @@ export interface BooleanParam {
 export type ParamSpec = IntegerParam | BooleanParam;
 export type ParamValues = Readonly<Record<string, number | boolean>>;
 
-export type Verdict = 'holds' | 'violated';
-
-/** A `sometimes` property, for every variant or only for those named. */
-export interface ScenarioSometimes extends Sometimes<ClockState> {
-  readonly variants?: readonly string[];
-}
-
 export interface VariantSpec {
   readonly name: string;
   readonly description: string;
-  readonly policies: Partial<PolicyNames>;
-  /** Variant-specific settings that are not policies (e.g. whether pages carry the stable bit). */
-  readonly settings?: Readonly<Record<string, number | boolean>>;
+  /** The policy points it sets: a built-in's name, or an implementation (a user's, wrapped). */
+  readonly policies: { readonly [P in PolicyPoint]?: PolicyChoice<P> };
+  /** The policy points it gives an implementation of its own (a user's). */
+  readonly replaced?: readonly PolicyPoint[];
+  /** Whole transitions it replaces (a user's). */
+  readonly transitions?: TransitionOverrides;
+  /** Settings the scenario's configure reads that are not policies (e.g. the stable bit). */
+  readonly settings: Readonly<Record<string, number | boolean>>;
   /** The invariants checked for this variant, with the verdict each must have at default parameters. */
   readonly expected: Readonly<Record<string, Verdict>>;
+  /** The `sometimes` properties this variant must reach; the scenario's others it drops. */
+  readonly sometimes: readonly string[];
+  /** Invariants of the variant's own, beyond the scenario's (a user's variant may add some). */
+  readonly invariants: readonly ClockInvariant[];
+  /** Fields of the variant's own, beside the scenario's (a user's variant may add some). */
+  readonly state?: StateExtension;
+  /** A monitor of the variant's own, run after the scenario's (see ClockConfig.observe). */
+  readonly observe?: Observer;
+  /** For a user's variant: the variant of the scenario it starts from. */
+  readonly base?: string;
+  /** For a user's variant: the file it was defined in, for messages. */
+  readonly origin?: string;
+  /** Set when the variant runs user code (a replacement): see ClockConfig.userCode. */
+  readonly userCode?: ClockConfig['userCode'];
 }
 
 export interface Scenario {
@@ -58,27 +72,22 @@ export interface Scenario {
   readonly source: string;
   readonly description: string;
   readonly params: readonly ParamSpec[];
+  /** The parameter value that switches the bug's cause off: with it, the baseline holds. */
+  readonly causeOff: { readonly param: string; readonly value: number | boolean };
   /**
-   * The variant that reproduces the seed discussion's bug: what a proposed fix is compared with
-   * (`clockcheck verify-fix`, `check --variant-file`). One of `variants`, expected to violate.
+   * The variant that reproduces the bug: what a proposed fix is compared with (`clockcheck
+   * verify-fix`, `check --variant-file`). One of `variants`, expected to violate.
    */
   readonly baseline: string;
   readonly variants: readonly VariantSpec[];
-  /** Names of the invariants any variant checks (each variant checks those in its `expected`). */
-  readonly invariants: readonly string[];
-  readonly sometimes: readonly ScenarioSometimes[];
+  /** The invariants any variant checks (each variant checks those in its `expected`). */
+  readonly invariants: readonly ClockInvariant[];
+  readonly sometimes: readonly ClockSometimes[];
+  /** The scenario's own state fields (`state.ext`); `{}` when it declares none. */
+  readonly state: StateExtension;
   readonly configure: (params: ParamValues, variant: VariantSpec) => ClockConfig;
-}
-
-/** An integer parameter's value (the scenario's parameters are validated before configure runs). */
-export function int(params: ParamValues, name: string): number {
-  const v = params[name];
-  if (typeof v !== 'number') throw new Error(`parameter ${name} is not an integer`);
-  return v;
-}
-
-export function bool(params: ParamValues, name: string): boolean {
-  const v = params[name];
-  if (typeof v !== 'boolean') throw new Error(`parameter ${name} is not a boolean`);
-  return v;
+  /** For a user's scenario: the file it was defined in. */
+  readonly origin?: string;
+  /** The folder of the scenario's saved counterexamples (absolute). */
+  readonly savedCounterexamples: string;
 }

@@ -9,12 +9,11 @@
  * policy under test.
  */
 import { clocksourceMultShiftKhz } from '../arith/index.ts';
-import type { ClockConfig } from '../config.ts';
-import { resolvePolicies } from '../policies/index.ts';
-import { baseConfig, NS_PER_MS } from './baseConfig.ts';
-import { int, type Scenario } from './scenario.ts';
+import { NS_PER_MS } from './baseConfig.ts';
+import { defineSometimes } from '../../invariants/invariant.ts';
+import { defineScenario } from './defineScenario.ts';
 
-export const tscDeadlineNtp = {
+export const tscDeadlineNtp = defineScenario({
   name: 'tsc-deadline-ntp',
   title: 'a guest TSC-deadline timer emulated by a host hrtimer while NTP changes MONOTONIC’s rate',
   source:
@@ -27,67 +26,53 @@ export const tscDeadlineNtp = {
     'clocksource mult and the lapic conversion are exact, so any early or late interrupt is due to NTP ' +
     'alone. At other rates the kernel’s own rounding (a floored conversion, a mult a few ppb off) can ' +
     'fire the hrtimer a nanosecond early even without NTP: a finding, shown with --param tscMHz=2500.',
-  params: [
-    {
-      name: 'ntpPpm',
+  params: {
+    ntpPpm: {
       meaning: 'size of the NTP change of MONOTONIC’s rate (ppm); 0 switches the bug’s cause off',
-      type: 'integer',
       default: 500,
       min: 0,
       max: 500,
     },
-    {
-      name: 'tscMHz',
+    tscMHz: {
       meaning: 'TSC frequency (MHz); 1000 makes the kernel’s conversions exact',
-      type: 'integer',
       default: 1000,
       min: 1,
       max: 10_000,
       minimize: 'keep',
     },
-    {
-      name: 'timerNs',
+    timerNs: {
       meaning: 'how far ahead the guest programs its deadline (ns of TSC time)',
-      type: 'integer',
       default: 2 * NS_PER_MS,
       min: 1,
       max: 1_000 * NS_PER_MS,
     },
-    {
-      name: 'horizonNs',
+    horizonNs: {
       meaning: 'real time explored (ns)',
-      type: 'integer',
       default: 4 * NS_PER_MS,
       min: 1,
       max: 10_000 * NS_PER_MS,
     },
-    {
-      name: 'gapNs',
+    gapNs: {
       meaning: 'besides ticks and timer expiries, time may advance by this many ns',
-      type: 'integer',
       default: NS_PER_MS / 2,
       min: 1,
       max: 10_000 * NS_PER_MS,
     },
-    {
-      name: 'tickNs',
+    tickNs: {
       meaning: 'host tick period (ns)',
-      type: 'integer',
       default: NS_PER_MS,
       min: 1_000,
       max: 100 * NS_PER_MS,
     },
-    {
-      name: 'latenessBoundNs',
+    latenessBoundNs: {
       meaning:
         'allowed lateness of the interrupt (ns); a timer due this close to the horizon is not required',
-      type: 'integer',
       default: 100,
       min: 0,
       max: 1_000 * NS_PER_MS,
       minimize: 'keep',
     },
-  ],
+  },
   baseline: 'recheck-and-block',
   variants: [
     {
@@ -143,34 +128,46 @@ export const tscDeadlineNtp = {
       },
     },
   ],
+  causeOff: { param: 'ntpPpm', value: 0 },
   invariants: ['no-lost-timer', 'timer-not-early', 'timer-lateness', 'host-monotonic'],
   sometimes: [
-    {
+    defineSometimes({
       name: 'ntp-change-applied-while-timer-armed',
+      meaning: 'an NTP change of MONOTONIC’s mult was applied while an hrtimer was armed',
       check: (s) =>
         s.host.ntpChanges > 0 &&
         s.host.ntpPendingAdj === 0 &&
         s.vcpus.some((v) => v.timer.hrtimer.armed),
-    },
-    { name: 'nohz-idle', check: (s) => s.pcpus.some((p) => p.idle) },
-    { name: 'timer-delivered', check: (s) => s.vcpus.some((v) => v.timer.delivered) },
+      symmetric: true,
+    }),
+    defineSometimes({
+      name: 'nohz-idle',
+      meaning: 'a pCPU entered NOHZ idle',
+      check: (s) => s.pcpus.some((p) => p.idle),
+      symmetric: true,
+    }),
+    defineSometimes({
+      name: 'timer-delivered',
+      meaning: 'a guest timer interrupt was delivered',
+      check: (s) => s.vcpus.some((v) => v.timer.delivered),
+      symmetric: true,
+    }),
   ],
-  configure: (params, variant): ClockConfig => {
-    const base = baseConfig();
-    const khz = BigInt(int(params, 'tscMHz')) * 1000n;
+  configure: (p) => {
+    const khz = BigInt(p.tscMHz) * 1000n;
     const { mult } = clocksourceMultShiftKhz(khz);
-    const adj = Math.round((mult * int(params, 'ntpPpm')) / 1_000_000);
+    const adj = Math.round((mult * p.ntpPpm) / 1_000_000);
     const pcpu = { tscHz: khz * 1000n, tscOffset: 0n };
     return {
-      ...base,
       pcpus: [pcpu, pcpu],
       vcpus: [{ pcpu: 1 }],
+      tasks: [],
       tscKhz: khz,
-      horizonNs: int(params, 'horizonNs'),
-      gapsNs: [int(params, 'gapNs')],
-      tickNs: int(params, 'tickNs'),
+      horizonNs: p.horizonNs,
+      gapsNs: [p.gapNs],
+      tickNs: p.tickNs,
       busyPcpus: [0],
-      transitions: new Set([
+      transitions: [
         'timeAdvance',
         'hostTimekeepingUpdate',
         'ntpMultChange',
@@ -181,12 +178,11 @@ export const tscDeadlineNtp = {
         'vcpuBlock',
         'vcpuWakeCheck',
         'timerInject',
-      ]),
-      limits: { ...base.limits, ntpChanges: adj === 0 ? 0 : 1, timersPerVcpu: 1 },
+      ],
+      limits: { ntpChanges: adj === 0 ? 0 : 1, timersPerVcpu: 1 },
       ntpAdjs: adj === 0 ? [] : [adj, -adj],
-      timerCycles: [Math.round((int(params, 'timerNs') * int(params, 'tscMHz')) / 1000)],
-      latenessBoundNs: int(params, 'latenessBoundNs'),
-      policies: resolvePolicies(variant.policies),
+      timerCycles: [Math.round((p.timerNs * p.tscMHz) / 1000)],
+      latenessBoundNs: p.latenessBoundNs,
     };
   },
-} as const satisfies Scenario;
+});

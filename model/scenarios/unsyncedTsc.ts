@@ -8,14 +8,12 @@
  * read on the other vCPU goes backwards, unless the guest clamps every read to the largest value
  * returned so far (last_value).
  */
-import type { ClockConfig } from '../config.ts';
-import { resolvePolicies } from '../policies/index.ts';
-import { baseConfig } from './baseConfig.ts';
-import { bool, int, type Scenario } from './scenario.ts';
+import { defineSometimes } from '../../invariants/invariant.ts';
+import { defineScenario } from './defineScenario.ts';
 
 const NOMINAL_KHZ = 2_500_000n;
 
-export const unsyncedTsc = {
+export const unsyncedTsc = defineScenario({
   name: 'unsynced-tsc',
   title: 'per-vCPU pvclock on pCPUs whose TSCs run at different rates',
   source: 'Making an unstable clock source (reasonably) stable (Graf, 2010)',
@@ -24,55 +22,43 @@ export const unsyncedTsc = {
     'nominal by KVM; vCPUn pinned to pCPUn with its own pvclock page written at time 0; one task that reads ' +
     'kvmclock (pvclock arithmetic, u64) and migrates between vCPUs. 100 ppm exaggerates real skew so that it ' +
     'shows within a millisecond.',
-  params: [
-    {
-      name: 'tscSkewPpm',
+  params: {
+    tscSkewPpm: {
       meaning:
         "how much faster pCPU0's TSC runs than nominal (ppm); 0 switches the bug's cause off",
-      type: 'integer',
       default: 100,
       min: 0,
       max: 10_000,
     },
-    {
-      name: 'horizonNs',
+    horizonNs: {
       meaning: 'real time explored (ns)',
-      type: 'integer',
       default: 2_000_000,
       min: 1,
       max: 1_000_000_000_000,
     },
-    {
-      name: 'gapNs',
+    gapNs: {
       meaning: 'time advances in steps of this many ns',
-      type: 'integer',
       default: 1_000_000,
       min: 1,
       max: 1_000_000_000_000,
     },
-    {
-      name: 'reads',
+    reads: {
       meaning: 'clock reads the task may do',
-      type: 'integer',
       default: 3,
       min: 0,
       max: 8,
     },
-    {
-      name: 'migrations',
+    migrations: {
       meaning: 'times the task may migrate to the other vCPU',
-      type: 'integer',
       default: 2,
       min: 0,
       max: 8,
     },
-    {
-      name: 'splitReads',
+    splitReads: {
       meaning: 'reads take four steps (version, fields, tsc, check) instead of one',
-      type: 'boolean',
       default: false,
     },
-  ],
+  },
   baseline: 'no-clamp',
   variants: [
     {
@@ -96,40 +82,38 @@ export const unsyncedTsc = {
       expected: { 'guest-monotonic': 'violated' },
     },
   ],
+  causeOff: { param: 'tscSkewPpm', value: 0 },
   invariants: ['guest-monotonic'],
   sometimes: [
-    { name: 'task-migrated', check: (s) => s.tasks.some((t) => t.migrations > 0) },
-    {
+    defineSometimes({
+      name: 'task-migrated',
+      meaning: 'a task migrated to another vCPU',
+      check: (s) => s.tasks.some((t) => t.migrations > 0),
+      symmetric: true,
+    }),
+    defineSometimes({
       name: 'read-on-each-vcpu',
+      meaning: 'a task read on one vCPU, then on another',
       check: (s) => s.tasks.some((t) => t.prevRead.valid && t.prevRead.vcpu !== t.lastRead.vcpu),
-    },
+      symmetric: true,
+    }),
   ],
-  configure: (params, variant): ClockConfig => {
+  configure: (p, variant) => {
     const nominalHz = NOMINAL_KHZ * 1000n;
-    const base = baseConfig();
     return {
-      ...base,
       pcpus: [
-        {
-          tscHz: nominalHz + (nominalHz * BigInt(int(params, 'tscSkewPpm'))) / 1_000_000n,
-          tscOffset: 0n,
-        },
+        { tscHz: nominalHz + (nominalHz * BigInt(p.tscSkewPpm)) / 1_000_000n, tscOffset: 0n },
         { tscHz: nominalHz, tscOffset: 0n },
       ],
       vcpus: [{ pcpu: 0 }, { pcpu: 1 }],
       tasks: [{ vcpu: 0 }],
       tscKhz: NOMINAL_KHZ,
-      horizonNs: int(params, 'horizonNs'),
-      gapsNs: [int(params, 'gapNs')],
-      transitions: new Set(['timeAdvance', 'guestRead', 'taskMigrate']),
-      limits: {
-        ...base.limits,
-        readsPerTask: int(params, 'reads'),
-        taskMigrations: int(params, 'migrations'),
-      },
-      splitReads: bool(params, 'splitReads'),
-      stableBit: variant.settings?.['stableBit'] === true,
-      policies: resolvePolicies(variant.policies),
+      horizonNs: p.horizonNs,
+      gapsNs: [p.gapNs],
+      transitions: ['timeAdvance', 'guestRead', 'taskMigrate'],
+      limits: { readsPerTask: p.reads, taskMigrations: p.migrations },
+      splitReads: p.splitReads,
+      stableBit: variant.settings['stableBit'] === true,
     };
   },
-} as const satisfies Scenario;
+});

@@ -4,8 +4,9 @@ import { InputError } from '../../check/inputError.ts';
 import { resolveTarget } from '../../check/resolve.ts';
 import { runCheck } from '../../check/runCheck.ts';
 import { defaultExpected, resolveUserVariant } from '../../check/userVariant.ts';
-import { scenarioNamed } from '../../model/scenarios/index.ts';
+import { scenarioNamed } from '../../check/scenarios.ts';
 import type { ClockState } from '../../model/state.ts';
+import { reachableStates } from '../model/reachable.ts';
 import { armForRemaining, disarm, latchPending } from '../../model/timers.ts';
 
 const SCENARIO = 'tsc-deadline-ntp';
@@ -104,7 +105,7 @@ describe('a user variant', () => {
     const r = run(bad);
     expect(r.status).toBe('error');
     expect(r.error?.message).toBe(
-      "test: variant 'bad-shape': policies.hrtimerExpiry returned a state that has state.vcpus[0].sleeping, which is not a field of the state",
+      'test: state.vcpus[0].sleeping is not a field of the state (after hrtimerExpire vcpu=0)',
     );
   });
 
@@ -144,7 +145,7 @@ describe('a user variant is checked at run time too (files are loaded without a 
     [
       'unknown scenario',
       { scenario: 'tsc-deadline' },
-      'f.ts: scenario "tsc-deadline" is not one of: tsc-deadline-ntp, masterclock-update, pvclock-read, unsynced-tsc, arm64-counter-offset',
+      "f.ts: unknown scenario 'tsc-deadline' (scenarios: tsc-deadline-ntp, masterclock-update, pvclock-read, unsynced-tsc, arm64-counter-offset; for a scenario of your own, give its file with --scenario-file)",
     ],
     [
       'bad name',
@@ -154,7 +155,7 @@ describe('a user variant is checked at run time too (files are loaded without a 
     [
       'built-in name',
       { name: 'rearm-remaining' },
-      "f.ts: variant name 'rearm-remaining' is a built-in variant of tsc-deadline-ntp: choose another",
+      "f.ts: variant name 'rearm-remaining' is a variant of tsc-deadline-ntp already: choose another",
     ],
     [
       'unknown base',
@@ -247,5 +248,64 @@ describe('a user variant is checked at run time too (files are loaded without a 
     expect(() => resolveTarget({ scenario: 'unsynced-tsc', variant: v })).toThrow(
       "f.ts: variant 'my-rearm' belongs to scenario tsc-deadline-ntp, not unsynced-tsc",
     );
+  });
+});
+
+describe('a user variant with state of its own', () => {
+  const counting = defineVariant({
+    scenario: 'unsynced-tsc',
+    name: 'counting',
+    description: 'global-clamp, counting the reads a clamp raised',
+    base: 'global-clamp',
+    state: {
+      raised: { type: 'int', initial: 0, min: 0, max: 8 },
+      // A history variable: which kind of step led here (1 read, 2 migration, 3 time).
+      last: { type: 'int', initial: 0, min: 0, max: 3 },
+    },
+    observe: (d, { before, action }) => {
+      d.ext.last = action.kind === 'guestRead' ? 1 : action.kind === 'taskMigrate' ? 2 : 3;
+      if (action.kind !== 'guestRead') return;
+      const t = d.tasks[action.task]!;
+      // The clamp raised it: the read returned the largest value so far, not its vCPU's own.
+      if (t.lastRead.value === before.guest.lastValue && t.reads > 1) d.ext.raised += 1;
+    },
+    expected: { 'guest-monotonic': 'holds' },
+  });
+
+  it('is encoded: states that differ only in it are distinct, and every trace state carries it', () => {
+    const variant = resolveUserVariant(counting, 'test');
+    const r = runCheck(resolveTarget({ scenario: 'unsynced-tsc', variant })).result;
+    expect(r.complete).toBe(true);
+    // More states than global-clamp's 259: some differ only in the step that led to them, as a
+    // plain search keyed on the whole encoding finds too.
+    const model = resolveTarget({ scenario: 'unsynced-tsc', variant }).model;
+    expect(r.stats.distinctStates).toBe(328);
+    expect(reachableStates(model)).toHaveLength(328);
+    const init = model.init()[0]!;
+    expect(init.ext).toEqual({ raised: 0, last: 0 });
+    // Read on the fast vCPU, migrate, read on the slow one: the clamp raises the second read.
+    let s = init;
+    for (const a of [
+      { kind: 'timeAdvance', to: 1_000_000 },
+      { kind: 'guestRead', task: 0, step: 'whole' },
+      { kind: 'taskMigrate', task: 0, to: 1 },
+      { kind: 'guestRead', task: 0, step: 'whole' },
+    ] as const)
+      s = model.next(s, a);
+    expect(s.ext).toEqual({ raised: 1, last: 1 });
+  });
+
+  it('a field the scenario has already is refused', () => {
+    expect(() =>
+      resolveUserVariant(
+        defineVariant({
+          scenario: 'unsynced-tsc',
+          name: 'bad-state',
+          description: 'x',
+          state: { raised: { type: 'bool', initial: 0 as unknown as boolean } },
+        }),
+        'f.ts',
+      ),
+    ).toThrow("f.ts: variant 'bad-state': state.raised.initial: 0 is not a boolean");
   });
 });

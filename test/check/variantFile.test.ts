@@ -40,7 +40,7 @@ describe('loadVariantFile', () => {
         `export default ${VARIANT('clamp')};\n`,
     );
     const variants = await loadVariantFile(file);
-    expect(variants.map((v) => [v.scenario, v.spec.name, v.spec.policies])).toEqual([
+    expect(variants.map((v) => [v.scenario.name, v.spec.name, v.spec.policies])).toEqual([
       ['unsynced-tsc', 'clamp', { readClamp: 'last-value' }],
     ]);
     expect(variants[0]?.origin).toBe(file);

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../check/scenarios.ts';
 import { checkAllCommand } from '../../cli/commands/check.ts';
 import { makeStyle } from '../../cli/style.ts';
-import { SCENARIOS } from '../../model/scenarios/index.ts';
 import { cli, type CliRun } from '../helpers.ts';
 import { expectValidJunit } from '../reports.ts';
 
@@ -115,7 +115,7 @@ describe('clockcheck check --all', () => {
       quiet: true,
       bounds: { maxDepth: 3 },
     };
-    const code = checkAllCommand(options, makeStyle(false), (l) => lines.push(l), env);
+    const code = checkAllCommand(options, makeStyle(false), (l) => lines.push(l), undefined, env);
     expect(code).toBe(1);
     const annotations = lines.filter((l) => l.startsWith('::'));
     expect(annotations).toContain(
@@ -130,7 +130,7 @@ describe('clockcheck check --all', () => {
     );
     // Elsewhere, neither.
     const quiet: string[] = [];
-    checkAllCommand(options, makeStyle(false), (l) => quiet.push(l), {});
+    checkAllCommand(options, makeStyle(false), (l) => quiet.push(l), undefined, {});
     expect(quiet.some((l) => l.startsWith('::'))).toBe(false);
   });
 

@@ -88,7 +88,7 @@ describe('clockcheck check', () => {
   it.each([
     [
       ['check', 'nope'],
-      "clockcheck: unknown scenario 'nope' (scenarios: tsc-deadline-ntp, masterclock-update, pvclock-read, unsynced-tsc, arm64-counter-offset)",
+      "clockcheck: unknown scenario 'nope' (scenarios: tsc-deadline-ntp, masterclock-update, pvclock-read, unsynced-tsc, arm64-counter-offset; for a scenario of your own, give its file with --scenario-file)",
     ],
     [
       ['check', 'unsynced-tsc', '--variant', 'x'],

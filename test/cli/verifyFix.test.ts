@@ -152,7 +152,11 @@ describe('clockcheck verify-fix', () => {
       ],
       [
         ['verify-fix', 'tsc-deadline-ntp'],
-        /^clockcheck: required option '--variant-file <file>' not specified\n$/,
+        /^clockcheck: give the fix: --variant-file FILE \(your own variant\), or --variant NAME \(one of the scenario’s\)\n$/,
+      ],
+      [
+        ['verify-fix', 'unsynced-tsc', '--variant', 'no-clamp'],
+        /^clockcheck: no-clamp is unsynced-tsc's baseline \(its bug\), not a fix: name another variant\n$/,
       ],
     ];
     for (const [argv, message] of cases) {
@@ -191,9 +195,9 @@ describe('clockcheck check --variant-file', () => {
   it('checks the file’s variant like a built-in one and shows it beside the baseline', async () => {
     const r = await cliAsync('check', 'tsc-deadline-ntp', '--variant-file', HOLDS);
     expect(r.code).toBe(0);
-    const table = r.out.slice(r.out.indexOf('tsc-deadline-ntp: the baseline and'));
+    const table = r.out.slice(r.out.indexOf(`tsc-deadline-ntp: ${HOLDS}`));
     expect(table.split('\n').map((l) => l.replace(/\s+/g, ' ').trim())).toEqual([
-      `tsc-deadline-ntp: the baseline and ${HOLDS} side by side`,
+      `tsc-deadline-ntp: ${HOLDS} side by side with the variant it starts from`,
       `invariant recheck-and-block (baseline) rearm-remaining-user (${HOLDS})`,
       'no-lost-timer ✗ at depth 15 ✓ holds',
       'timer-not-early ✓ holds ✓ holds',
@@ -237,7 +241,7 @@ describe('clockcheck check --variant-file', () => {
     );
     expect(one.code).toBe(1);
     expect(one.out).toContain(`counterexample written to ${out}`);
-    expect(one.out).not.toContain('replay it: npx clockcheck replay');
+    expect(one.out).toContain(`replay it: npx clockcheck replay ${out} --variant-file ${file}`);
     const meta = (JSON.parse(readFileSync(out, 'utf8')) as { '#meta': Record<string, unknown> })[
       '#meta'
     ];
@@ -275,10 +279,9 @@ describe('clockcheck check --variant-file', () => {
       2,
       'clockcheck: --variant-file applies to one scenario, not to --all\n',
     ]);
-    const none = await cliAsync('check', '--variant-file', HOLDS);
-    expect([none.code, none.err]).toEqual([
-      2,
-      'clockcheck: name the scenario the variant file is for (see clockcheck list)\n',
-    ]);
+    // Without a scenario name, the scenario is the one the file's variants belong to.
+    const implied = await cliAsync('check', '--variant-file', HOLDS);
+    expect([implied.code, implied.err]).toEqual([0, '']);
+    expect(implied.out).toContain(`tsc-deadline-ntp: ${HOLDS} side by side`);
   });
 });

@@ -29,29 +29,45 @@ describe('replayAll', () => {
     const all = replayAll(traces, 'rearm-remaining');
     const byName = Object.fromEntries(all.files.map((f) => [f.name.split('/').at(-1), f]));
     expect(byName['inject-always.timer-not-early.itf.json']!.verdict).toBe('neutralized');
-    expect(byName['raw-correlated.timer-lateness.itf.json']!.line).toMatch(
-      /^still violated at step 15 under rearm-remaining: .*501 ns after its deadline/,
+    // rearm-remaining need not keep timer-lateness: that trace is shown but not counted.
+    const late = byName['raw-correlated.timer-lateness.itf.json']!;
+    expect(late.line).toMatch(
+      /^still violated at step 15 under rearm-remaining: .*501 ns after its deadline.*\(timer-lateness is not required of rearm-remaining: not counted\)$/,
     );
+    expect(late.required).toBe(false);
     const diverged = byName['pending-latch.timer-not-early.itf.json']!;
     expect(diverged.verdict).toBe('diverged');
     expect(diverged.line).toMatch(
       /^diverged at step 7: timerInject vcpu=0 is not enabled under rearm-remaining; the state before it differs from the recording at vcpus\[0\]\.timer\.hrtimer\.armed \(true, recorded false\)/,
     );
     expect(all.ok).toBe(false);
-    expect(all.counts).toMatchObject({ neutralized: 1, 'still-violated': 1, diverged: 2 });
+    expect(all.counts).toMatchObject({ neutralized: 1, 'still-violated': 0, diverged: 2 });
+    expect(all.notCounted).toBe(1);
+    expect(summarize(all, true)).toBe(
+      '4 files: 1 neutralized, 0 still violated, 2 diverged, 1 not counted',
+    );
+  });
+
+  it('a diverged trace counts as neither neutralized nor still violated, and fails the replay', () => {
+    const traces = readTraceFolder(join(COUNTEREXAMPLES, 'tsc-deadline-ntp')).filter((t) =>
+      t.name.endsWith('pending-latch.timer-not-early.itf.json'),
+    );
+    const all = replayAll(traces, 'rearm-remaining');
+    expect(all.files.map((f) => [f.verdict, f.required])).toEqual([['diverged', true]]);
+    expect(all.counts).toMatchObject({ neutralized: 0, 'still-violated': 0, diverged: 1 });
+    expect(all.ok).toBe(false);
   });
 
   it('takes a variant given as a spec, not only a name (a user’s own fix)', () => {
     const scenario = findScenario('unsynced-tsc');
     const clamp = scenario.variants.find((v) => v.name === 'global-clamp')!;
     const custom = (spec: VariantSpec): CustomVariant => ({
-      scenario: 'unsynced-tsc',
+      scenario,
       spec,
       base: spec,
       origin: 'my-fix.ts',
-      customize: (config) => config,
     });
-    const mine = custom({ ...clamp, name: 'my-clamp', expected: {} });
+    const mine = custom({ ...clamp, name: 'my-clamp' });
     const trace = {
       name: 'x',
       trace: loadCommitted('unsynced-tsc/no-clamp.guest-monotonic.itf.json'),

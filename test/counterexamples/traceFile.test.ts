@@ -33,7 +33,7 @@ describe('counterexample files', () => {
     });
     expect(trace.meta.params).toMatchObject({ tscSkewPpm: 100 });
     expect(trace.meta.modelHash).toMatch(/^sha256:[0-9a-f]{16}$/);
-    expect(trace.vars).toEqual(['now', 'host', 'pcpus', 'kvm', 'vcpus', 'tasks', 'guest']);
+    expect(trace.vars).toEqual(['now', 'host', 'pcpus', 'kvm', 'vcpus', 'tasks', 'guest', 'ext']);
     expect(trace.steps.map((s) => s.action?.kind ?? 'init')).toEqual([
       'init',
       'timeAdvance',

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadVariantFile } from '../../check/variantFile.ts';
+import { resolveTarget } from '../../check/resolve.ts';
+import { runCheck } from '../../check/runCheck.ts';
 import { replayTrace } from '../../counterexamples/replay.ts';
 import { parseTraceFile } from '../../counterexamples/traceFile.ts';
 
@@ -15,6 +17,7 @@ async function variantOf(file: string) {
 describe('examples/', () => {
   it('ships a fix that holds and one that does not, each with a test below', () => {
     expect(readdirSync(DIR).sort()).toEqual([
+      'read-not-behind-raw.ts',
       'rearm-remaining.ts',
       'rearm-stale-target.no-lost-timer.itf.json',
       'rearm-stale-target.ts',
@@ -23,10 +26,10 @@ describe('examples/', () => {
 
   // test/cli/verifyFix.test.ts runs `clockcheck verify-fix` on both: the first is verified, the
   // second is not.
-  it('each defines one variant of tsc-deadline-ntp, starting from its baseline', async () => {
+  it('the two fixes each define one variant of tsc-deadline-ntp, starting from its baseline', async () => {
     for (const file of ['rearm-remaining.ts', 'rearm-stale-target.ts']) {
       const v = await variantOf(file);
-      expect([v.scenario, v.base.name]).toEqual(['tsc-deadline-ntp', 'recheck-and-block']);
+      expect([v.scenario.name, v.base.name]).toEqual(['tsc-deadline-ntp', 'recheck-and-block']);
     }
   });
 
@@ -45,6 +48,21 @@ describe('examples/', () => {
       step: trace.steps.length - 1,
       message: trace.meta.message,
     });
+  });
+
+  it('read-not-behind-raw.ts: an invariant of the user’s own on a built-in scenario, violated with its numbers', async () => {
+    const v = await variantOf('read-not-behind-raw.ts');
+    expect([v.scenario.name, v.base.name]).toEqual(['unsynced-tsc', 'global-clamp']);
+    expect(v.spec.invariants.map((i) => i.name)).toEqual(['read-not-behind-raw']);
+    const { result } = runCheck(resolveTarget({ scenario: v.scenario, variant: v }));
+    expect(result.complete).toBe(true);
+    expect(result.violations.map((x) => [x.invariant, x.depth, x.message])).toEqual([
+      [
+        'read-not-behind-raw',
+        3,
+        'task 0 read 1000999999 on vCPU1 at t=1000000ns while MONOTONIC_RAW was 1001000099: 100 ns behind',
+      ],
+    ]);
   });
 
   it('and the fix that holds neutralizes it', async () => {

@@ -8,7 +8,7 @@ import {
   type ModelDescriptor,
 } from '../../explorer/index.ts';
 import { resolveTarget, targetDescriptor } from '../../check/resolve.ts';
-import { loadVariantFile, variantFileDescriptor } from '../../check/variantFile.ts';
+import { fromUserFiles, loadUserFiles, userFilesDescriptor } from '../../check/userFiles.ts';
 import { brokenGrid, fastGrid } from './toys/fastGrid.ts';
 import { graphModel, type Graph } from './toys/randomGraph.ts';
 
@@ -135,12 +135,31 @@ describe('exploring on worker threads', () => {
   });
 
   it("a user's variant file is loaded again in each worker", async () => {
-    const [custom] = await loadVariantFile(
-      fileURLToPath(new URL('../../examples/rearm-stale-target.ts', import.meta.url)),
+    const variantFile = fileURLToPath(
+      new URL('../../examples/rearm-stale-target.ts', import.meta.url),
     );
-    const target = resolveTarget({ scenario: custom!.scenario, variant: custom! });
-    const r = compare(target.model, variantFileDescriptor(target), 2);
+    const files = await loadUserFiles({ variantFile });
+    const custom = files.variants[0]!;
+    const target = fromUserFiles(
+      resolveTarget({ scenario: custom.scenario, variant: custom }),
+      files,
+    );
+    const r = compare(target.model, userFilesDescriptor(target)!, 2);
     expect(r.status).toBe('violation');
+  });
+
+  it("a user's scenario file, with its own state and invariant, is loaded again in each worker", async () => {
+    const scenarioFile = fileURLToPath(new URL('../check/fixtures/threeVcpus.ts', import.meta.url));
+    const files = await loadUserFiles({ scenarioFile });
+    const target = fromUserFiles(
+      resolveTarget({ scenario: files.scenarios[0]!, variant: 'no-clamp' }),
+      files,
+    );
+    const r = compare(target.model, userFilesDescriptor(target)!, 2);
+    expect(r.violations.map((v) => [v.invariant, v.depth])).toEqual([
+      ['guest-monotonic', 4],
+      ['read-near-every-kvmclock', 2],
+    ]);
   });
 
   it('a worker thread that dies is an error, not a hang', () => {

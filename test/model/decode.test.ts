@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Encoder } from '../../explorer/index.ts';
-import { SCENARIOS } from '../../model/scenarios/index.ts';
+import { SCENARIOS } from '../../check/scenarios.ts';
 import { target } from '../helpers.ts';
 import { encodingOf, reachableStates } from './reachable.ts';
 

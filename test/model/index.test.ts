@@ -3,6 +3,7 @@
  * under the kernel's names and gives the known answers of DESIGN.md section 2 through it; the rest
  * of the surface (transitions, policies, scenarios, buildModel) is enough to build and step a model.
  */
+import { scenarioNamed, variantNamed } from '../../check/scenarios.ts';
 import { describe, expect, it } from 'vitest';
 import * as arith from '../../model/arith/index.ts';
 import * as model from '../../model/index.ts';
@@ -116,9 +117,9 @@ describe('model/index.ts: the rest of the surface', () => {
   });
 
   it('builds and steps a catalogued scenario with buildModel', () => {
-    const scenario = model.scenarioNamed('pvclock-read');
+    const scenario = scenarioNamed('pvclock-read');
     expect(scenario).toBeDefined();
-    const variant = model.variantNamed(scenario!, 'host-odd-even')!;
+    const variant = variantNamed(scenario!, 'host-odd-even')!;
     const cfg = scenario!.configure(model.defaultParams(scenario!), variant);
     const m = model.buildModel(cfg, []);
     const [s0] = m.init();

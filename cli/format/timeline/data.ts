@@ -10,7 +10,8 @@ import { fromItf, type ItfValue } from '../../../counterexamples/itf.ts';
 import { replayTarget } from '../../../counterexamples/replay.ts';
 import type { TraceFile } from '../../../counterexamples/traceFile.ts';
 import { InputError } from '../../../check/inputError.ts';
-import { invariantNamed } from '../../../invariants/index.ts';
+import type { CustomVariant } from '../../../check/resolve.ts';
+import type { Scenario } from '../../../model/scenarios/index.ts';
 import { describeAction, type ClockAction } from '../../../model/actions.ts';
 import { guestTsc, hostTscAt, kvmclockOn, monoNow, rawNow } from '../../../model/clocks.ts';
 import type { ClockConfig } from '../../../model/config.ts';
@@ -173,9 +174,15 @@ function marksOf(
     .exhaustive();
 }
 
-export function timelineData(trace: TraceFile): Timeline {
+/** The user's variant and scenarios a trace may need (see UserFiles), for its model. */
+export interface TraceContext {
+  readonly variant?: CustomVariant;
+  readonly scenarios?: readonly Scenario[];
+}
+
+export function timelineData(trace: TraceFile, context: TraceContext = {}): Timeline {
   const { meta } = trace;
-  const { target } = replayTarget(meta);
+  const { target } = replayTarget(meta, context.variant, context.scenarios);
   const cfg = target.config;
   const template = target.model.init()[0]!;
   let states: ClockState[];
@@ -226,7 +233,7 @@ export function timelineData(trace: TraceFile): Timeline {
     violation: {
       step: trace.steps.length - 1,
       invariant: meta.invariant,
-      meaning: invariantNamed(meta.invariant)?.meaning ?? '',
+      meaning: target.invariants.find((inv) => inv.name === meta.invariant)?.meaning ?? '',
       message: meta.message,
     },
   };

@@ -5,7 +5,7 @@
  */
 import type { TraceFile } from '../../../counterexamples/traceFile.ts';
 import type { CellItem, StepTable } from '../stepCells.ts';
-import { timelineData } from './data.ts';
+import { timelineData, type TraceContext } from './data.ts';
 import { escapeXml, MARK_STYLE, timelineSvg } from './svg.ts';
 
 const CSS = `
@@ -31,8 +31,13 @@ function cell(items: readonly CellItem[]): string {
   return items.map((i) => `<div class="${i.kind}">${escapeXml(i.text)}</div>`).join('');
 }
 
-export function timelineHtml(trace: TraceFile, table: StepTable, file: string): string {
-  const t = timelineData(trace);
+export function timelineHtml(
+  trace: TraceFile,
+  table: StepTable,
+  file: string,
+  context: TraceContext = {},
+): string {
+  const t = timelineData(trace, context);
   const { meta } = trace;
   const v = t.violation;
   const params = Object.entries(meta.params)

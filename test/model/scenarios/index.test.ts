@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../../model/scenarios/index.ts';
+import { SCENARIOS } from '../../../check/scenarios.ts';
 
 describe('the scenario catalogue', () => {
   it('names each scenario’s baseline: the seed bug’s variant, expected to violate', () => {

@@ -7,7 +7,7 @@
 import { expect, it } from 'vitest';
 import { judge } from '../../../check/catalogue.ts';
 import { runCheck } from '../../../check/runCheck.ts';
-import { scenarioNamed } from '../../../model/scenarios/index.ts';
+import { scenarioNamed } from '../../../check/scenarios.ts';
 import { target } from '../../helpers.ts';
 
 export type Pin = readonly [
