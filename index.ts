@@ -6,7 +6,9 @@
  *   and its variants with the verdicts they must have. The built-in scenarios are written with it.
  * - defineInvariant, defineSometimes: properties of your own, for a scenario or a variant.
  * - defineVariant: declare a variant of a scenario in your own file (what `clockcheck check
- *   --variant-file` and `clockcheck verify-fix` load), with the model's helpers and types below.
+ *   --variant-file` and `clockcheck verify-fix` load), with the model's helpers and types below;
+ *   defineReader and its building blocks (getcpu, readVersion, rdtsc, rdtscp, readFields,
+ *   recheck, ...) make a guest clock reader of your own in a few lines.
  * - checkScenario: explore a built-in or your own variant and get the verdicts as data;
  *   `problems` is empty exactly when every verdict is as expected and the run complete.
  * - verifyFix: the four steps of `clockcheck verify-fix`, as data.
@@ -98,4 +100,35 @@ export {
   rawNow,
   rawToMono,
 } from './model/clocks.ts';
-export { armForRemaining, clockeventInstant, disarm, kick, latchPending } from './model/timers.ts';
+export {
+  armForRemaining,
+  blockAgain,
+  clockeventInstant,
+  deadlineReached,
+  deliverNow,
+  disarm,
+  kick,
+  latchPending,
+  resumeGuest,
+} from './model/timers.ts';
+
+// A guest clock reader of your own: defineReader and the steps the kernel's readers are made of;
+// a host page-write protocol of your own: definePvclockWrite and its steps.
+export * from './model/readers/index.ts';
+export {
+  copyFields,
+  copyScaleAndFlags,
+  copySystemTime,
+  copyTscTimestamp,
+  copyVisibleSubset,
+  definePvclockWrite,
+  PVTI_FIELDS,
+  versionEven,
+  versionOdd,
+  versionPlus2,
+  writeVersion,
+  writeWholePage,
+  type PvclockWriteProtocol,
+  type PvtiField,
+  type PvtiWriteStep,
+} from './model/policies/pvclockWriteProtocol.ts';

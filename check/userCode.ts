@@ -16,7 +16,10 @@ import {
 import type { DraftResult, PolicyChoices } from '../model/policies/replacements.ts';
 import type { ClockDraft, Transition, TransitionOverrides } from '../model/transition.ts';
 import { TRANSITIONS } from '../model/transitions/index.ts';
+import { pvclockWriteProblem } from '../model/policies/pvclockWriteProtocol.ts';
+import { readerProblem, type Reader } from '../model/readers/reader.ts';
 import { InputError } from './inputError.ts';
+import { checkedReader } from './userReader.ts';
 
 export type Fields = Readonly<Record<string, unknown>>;
 
@@ -43,23 +46,12 @@ function adopt(d: ClockDraft, result: DraftResult, what: string): void {
 }
 
 function checkReplacement(where: string, point: PolicyPoint, impl: unknown): void {
-  if (point === 'pvclockWrite') {
-    const steps = isRecord(impl) ? impl['steps'] : undefined;
-    const ok =
-      Array.isArray(steps) &&
-      steps.length > 0 &&
-      steps.every(
-        (s) =>
-          isRecord(s) &&
-          typeof s['name'] === 'string' &&
-          typeof s['apply'] === 'function' &&
-          typeof s['partialAfter'] === 'boolean',
-      );
-    if (!ok)
-      fail(
-        where,
-        'policies.pvclockWrite must be a name or { steps: [{ name, apply, partialAfter }] }',
-      );
+  if (point === 'reader') {
+    const problem = readerProblem(impl);
+    if (problem !== undefined) fail(where, `policies.reader: ${problem}`);
+  } else if (point === 'pvclockWrite') {
+    const problem = pvclockWriteProblem(impl);
+    if (problem !== undefined) fail(where, `policies.pvclockWrite: ${problem}`);
   } else if (point === 'counterRestore') {
     if (
       !isRecord(impl) ||
@@ -75,6 +67,7 @@ function checkReplacement(where: string, point: PolicyPoint, impl: unknown): voi
 /** The replacement as the model calls it: draft-changing ones may return a new state instead. */
 function asPolicy(point: PolicyPoint, impl: unknown, where: string): unknown {
   const what = `${where}: policies.${point}`;
+  if (point === 'reader') return checkedReader(impl as Reader, where);
   if (DRAFT_POINTS.includes(point)) {
     const fn = impl as (d: ClockDraft, ...rest: unknown[]) => DraftResult;
     return (d: ClockDraft, ...rest: unknown[]) => adopt(d, fn(d, ...rest), what);

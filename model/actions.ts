@@ -10,7 +10,7 @@ export type ClockAction =
   | { readonly kind: 'nohzIdleEnter'; readonly pcpu: number }
   | { readonly kind: 'nohzIdleExit'; readonly pcpu: number }
   | { readonly kind: 'masterclockUpdate'; readonly trigger: MasterclockTrigger }
-  | { readonly kind: 'pvclockWrite'; readonly vcpu: number }
+  | { readonly kind: 'pvclockWrite'; readonly vcpu: number; readonly choice?: number }
   | { readonly kind: 'guestRead'; readonly task: number; readonly step: ReadStep }
   | { readonly kind: 'guestCounterRead'; readonly task: number }
   | { readonly kind: 'vcpuMigrate'; readonly vcpu: number; readonly to: number }
@@ -27,8 +27,11 @@ export type ActionOf<K extends ActionKind> = Extract<ClockAction, { readonly kin
 
 export type MasterclockTrigger = 'hotplug' | 'xen-shared-info' | 'periodic';
 
-/** The steps of a guest clock read; `whole` is a read done in one step. */
-export type ReadStep = 'version' | 'fields' | 'tsc' | 'check' | 'whole';
+/**
+ * The name of a step of the reader in use (the reader policy, model/readers/): the built-in
+ * readers' are `whole` (a read in one step) and `version`, `fields`, `tsc`, `check`.
+ */
+export type ReadStep = string;
 
 /** Every action kind, in the order enabled actions are listed. */
 export const ACTION_KINDS: readonly ActionKind[] = [

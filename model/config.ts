@@ -49,8 +49,6 @@ export interface ClockConfig {
   /** The transitions this scenario has; the others are never enabled. */
   readonly transitions: ReadonlySet<ActionKind>;
   readonly limits: Limits;
-  /** Guest clock reads take several steps (version, fields, TSC, version again) instead of one. */
-  readonly splitReads: boolean;
   /** pvclock pages carry PVCLOCK_TSC_STABLE_BIT. */
   readonly stableBit: boolean;
   /** KVM starts with the masterclock in use (all pages anchored at one snapshot). */

@@ -92,10 +92,12 @@ function vcpu(r: Decoder): VcpuState {
 function task(r: Decoder): TaskState {
   const vcpu = r.u32();
   const flags = r.u32(); // booleans in bits 0-5, the read's step in bits 16-31
+  const vcpus = r.u32(); // the page's vCPU in bits 0-15, getcpu's plus one in bits 16-31
   const read = {
     active: bit(flags, 0),
     step: flags >>> 16,
-    pageVcpu: r.u32(),
+    pageVcpu: vcpus & 0xffff,
+    cpu: (vcpus >>> 16) - 1,
     version: r.u32(),
     fields: pvti(r),
     tsc: r.u64(),

@@ -5,12 +5,14 @@
  *
  * With a renaming (symmetry.ts), the encoding is that of the state with its pCPUs, vCPUs and
  * tasks renumbered: components are written in their new order and every field that names one
- * (a vCPU's pCPU, a task's vCPU, the page a read uses, the vCPU a completed read ran on) is
- * renamed. Two placeholders are not: an empty read record's vCPU (0 until the record is first
- * written, which names a live vCPU), and the page of a read not in progress, which is written as
- * 0: a leftover of the last read that no step, invariant or property looks at before the next
- * read chooses its page afresh. Renamed, it would tell apart states that behave the same (and
- * make the initial state look different from its own image under a renaming).
+ * (a vCPU's pCPU, a task's vCPU, the page a read uses and the vCPU its getcpu returned, the vCPU
+ * a completed read ran on) is renamed. Placeholders are not: an empty read record's vCPU (0 until
+ * the record is first written, which names a live vCPU), a getcpu vCPU of -1 (none asked), and
+ * the page and getcpu vCPU of a read not in progress, which are written as 0: leftovers of the
+ * last read that no built-in step, invariant or property looks at before the next read chooses
+ * afresh (a user's reader, which might, is explored without renamings). Renamed, they would tell
+ * apart states that behave the same (and make the initial state look different from its own
+ * image under a renaming).
  *
  * Small fields share words: a record's booleans are bits of one word, with its step counter (a
  * write's or a read's, at most 16 bits) in the upper half, and a page's tsc_shift (s8) and flags
@@ -21,7 +23,15 @@
 import type { Encoder } from '../explorer/index.ts';
 import type { Pvti, TkClock } from './arith/index.ts';
 import { RecordWords } from './recordWords.ts';
-import type { ClockState, HostState, KvmState, ReadRecord, TaskState, VcpuState } from './state.ts';
+import type {
+  ClockState,
+  HostState,
+  KvmState,
+  ReadProgress,
+  ReadRecord,
+  TaskState,
+  VcpuState,
+} from './state.ts';
 import { encodeExt, NO_EXTENSION, type StateExtension } from './stateExtension.ts';
 import type { Renaming } from './symmetry.ts';
 
@@ -205,6 +215,22 @@ function vcpu(out: Encoder, v: VcpuState, pcpuName: readonly number[] | undefine
   out.i64(v.voffset);
 }
 
+/**
+ * The two vCPUs a read in progress names, in one word: its page's vCPU in the lower half, and in
+ * the upper half the vCPU its getcpu or rdtscp returned, plus one (0: none). Renamed, a read not
+ * in progress writes 0 for both (see the file's header).
+ */
+function readVcpus(read: ReadProgress, vcpuName: readonly number[] | undefined): number {
+  const { pageVcpu, cpu } = read;
+  if (!Number.isInteger(pageVcpu) || pageVcpu < 0 || pageVcpu > 0xffff)
+    throw new RangeError(`encodeState: read page vCPU ${pageVcpu} is not a 16-bit vCPU`);
+  if (!Number.isInteger(cpu) || cpu < -1 || cpu > 0xfffe)
+    throw new RangeError(`encodeState: read getcpu vCPU ${cpu} is not -1 or a 16-bit vCPU`);
+  if (vcpuName === undefined) return pageVcpu | ((cpu + 1) << 16);
+  if (!read.active) return 0;
+  return vcpuName[pageVcpu]! | ((cpu < 0 ? 0 : vcpuName[cpu]! + 1) << 16);
+}
+
 function task(out: Encoder, t: TaskState, vcpuName: readonly number[] | undefined): void {
   out.u32(vcpuName === undefined ? t.vcpu : vcpuName[t.vcpu]!);
   const read = t.read;
@@ -217,7 +243,7 @@ function task(out: Encoder, t: TaskState, vcpuName: readonly number[] | undefine
       bit(t.lastRead.torn, 5) |
       step16(read.step, 'read step'),
   );
-  out.u32(vcpuName === undefined ? read.pageVcpu : read.active ? vcpuName[read.pageVcpu]! : 0);
+  out.u32(readVcpus(read, vcpuName));
   out.u32(read.version);
   pvti(out, read.fields);
   out.u64(read.tsc);

@@ -42,6 +42,7 @@ export function readWith(r: ReadProgress, changes: Partial<ReadProgress>): ReadP
     active: changes.active ?? r.active,
     step: changes.step ?? r.step,
     pageVcpu: changes.pageVcpu ?? r.pageVcpu,
+    cpu: changes.cpu ?? r.cpu,
     version: changes.version ?? r.version,
     fields: changes.fields ?? r.fields,
     tsc: changes.tsc ?? r.tsc,
@@ -50,35 +51,26 @@ export function readWith(r: ReadProgress, changes: Partial<ReadProgress>): ReadP
   };
 }
 
-/** Gives task `task` of `d` (a draft of `s`) its read progress with `changes` (see setTask). */
-export function updateRead(
-  d: ClockDraft,
-  s: ClockState,
-  task: number,
-  changes: Partial<ReadProgress>,
-): void {
-  const t = s.tasks[task]!;
-  setTask(d, s, task, taskWith(t, t.vcpu, readWith(t.read, changes), t.reads, t.migrations));
-}
-
 /**
- * Records a completed read of `task` in `d`, a draft of `s`: the read in progress (if any) ends,
- * the last read becomes the one before it, and the global last_value becomes `lastValue` (the
- * caller's clamp; unchanged when the read has no clamp). Everything is read from `s` and written
- * as whole records on the draft's root (see setTask).
+ * Records a completed read of `task` in `d`, a draft of `s`: the read in progress (if any) ends
+ * (its progress becomes `ended`, by default the progress as it was, no longer active), the last
+ * read becomes the one before it, and the global last_value becomes `lastValue` (the caller's
+ * clamp; unchanged when the read has no clamp). Everything is read from `s` and written as whole
+ * records on the draft's root (see setTask).
  */
 export function recordRead(
   d: ClockDraft,
   s: ClockState,
   task: number,
   read: { value: bigint; torn: boolean; floorAtStart: bigint; lastValue: bigint },
+  ended?: ReadProgress,
 ): void {
   const { value, torn, floorAtStart, lastValue } = read;
   const before = s.tasks[task]!;
   const r = before.read;
   setTask(d, s, task, {
     vcpu: before.vcpu,
-    read: r.active ? readWith(r, { active: false, step: 0 }) : r,
+    read: ended ?? (r.active ? readWith(r, { active: false, step: 0 }) : r),
     reads: before.reads + 1,
     migrations: before.migrations,
     prevRead: before.lastRead,

@@ -57,7 +57,20 @@ export {
   kvmclockOn,
   pvtiFor,
 } from './clocks.ts';
-export { armForRemaining, kick, latchPending, disarm, clockeventInstant } from './timers.ts';
+export {
+  armForRemaining,
+  kick,
+  latchPending,
+  disarm,
+  deliverNow,
+  deadlineReached,
+  resumeGuest,
+  blockAgain,
+  clockeventInstant,
+} from './timers.ts';
+
+// What a reader is made of (defineReader and its building blocks), for a reader of one's own.
+export * from './readers/index.ts';
 
 export {
   POLICY_LIBRARY,
@@ -69,9 +82,26 @@ export {
 } from './policies/index.ts';
 export { WHOLE_VM, type CounterRestorePolicy } from './policies/counterRestore.ts';
 export type { HrtimerExpiryPolicy } from './policies/hrtimerExpiry.ts';
-export type { PvclockWriteProtocol, PvtiWriteStep } from './policies/pvclockWriteProtocol.ts';
+export {
+  copyFields,
+  copyScaleAndFlags,
+  copySystemTime,
+  copyTscTimestamp,
+  copyVisibleSubset,
+  definePvclockWrite,
+  PVTI_FIELDS,
+  versionEven,
+  versionOdd,
+  versionPlus2,
+  writeVersion,
+  writeWholePage,
+  type PvclockWriteProtocol,
+  type PvtiField,
+  type PvtiWriteStep,
+} from './policies/pvclockWriteProtocol.ts';
 export type { ReadClampPolicy, ClampResult } from './policies/readClamp.ts';
 export type { ReadPagePolicy } from './policies/readPage.ts';
+export type { ReaderPolicy } from './policies/reader.ts';
 export type { TimerClockPolicy } from './policies/timerClock.ts';
 export type { WakeCheckPolicy } from './policies/wakeCheck.ts';
 

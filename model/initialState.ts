@@ -92,6 +92,7 @@ export function initialState(cfg: ClockConfig): ClockState {
         active: false,
         step: 0,
         pageVcpu: 0,
+        cpu: -1,
         version: 0,
         fields: EMPTY_PVTI,
         tsc: 0n,

@@ -137,12 +137,20 @@ export interface TaskState {
   readonly lastRead: ReadRecord;
 }
 
-/** A guest clock read in progress: which step is next and what has been read so far. */
+/**
+ * A guest clock read in progress: which step of the reader (model/readers/) is next and what has
+ * been read so far. Between reads the fields keep what the last read left.
+ */
 export interface ReadProgress {
   readonly active: boolean;
   readonly step: number;
   /** The vCPU whose pvclock page is being read (getcpu at the start, or vCPU0). */
   readonly pageVcpu: number;
+  /**
+   * The vCPU a getcpu or rdtscp of this read returned, for a re-check that the task has not
+   * migrated since (-1: the reader has not asked; the built-in readers never do).
+   */
+  readonly cpu: number;
   readonly version: number;
   readonly fields: Pvti;
   readonly tsc: bigint;

@@ -1,4 +1,7 @@
-/** Helpers for the guest's TSC-deadline timer and the host hrtimer that emulates it. */
+/**
+ * Helpers for the guest's TSC-deadline timer and the host hrtimer that emulates it: what the
+ * hrtimerExpiry and wakeCheck policies (and a user's own) are made of.
+ */
 import { lapicDeadlineNs } from './arith/index.ts';
 import { guestTsc, monoReachesAt } from './clocks.ts';
 import type { ClockConfig } from './config.ts';
@@ -35,6 +38,40 @@ export function latchPending(d: ClockDraft, vcpu: number): void {
 
 export function disarm(d: ClockDraft, vcpu: number): void {
   d.vcpus[vcpu]!.timer.hrtimer.armed = false;
+}
+
+/**
+ * Delivers the timer interrupt now (kvm_apic_inject_pending_timer_irqs / kvm_timer_update_irq):
+ * the guest takes it at this instant's guest TSC, and the pending latch is cleared. What x86 does
+ * on entry with `pending` set, and what tglx's option 3 (inject-always) does at once.
+ */
+export function deliverNow(d: ClockDraft, cfg: ClockConfig, vcpu: number): void {
+  const timer = d.vcpus[vcpu]!.timer;
+  timer.pending = false;
+  timer.delivered = true;
+  timer.deliveredTsc = guestTsc(d, cfg, vcpu);
+  timer.deliveredAt = d.now;
+}
+
+/**
+ * The guest's counter has reached the deadline of a programmed timer not yet delivered
+ * (kvm_timer_should_fire on arm64; the TSC-deadline expiry test of arch/x86/kvm/lapic.c).
+ */
+export function deadlineReached(s: ClockState, cfg: ClockConfig, vcpu: number): boolean {
+  const timer = s.vcpus[vcpu]!.timer;
+  return timer.programmed && !timer.delivered && guestTsc(s, cfg, vcpu) >= timer.deadline;
+}
+
+/** A woken vCPU thread runs the guest again (kvm_vcpu_check_block found it runnable). */
+export function resumeGuest(d: ClockDraft, vcpu: number): void {
+  const v = d.vcpus[vcpu]!;
+  v.halted = false;
+  v.kicked = false;
+}
+
+/** A woken vCPU thread found nothing to do and sleeps again (it stays halted). */
+export function blockAgain(d: ClockDraft, vcpu: number): void {
+  d.vcpus[vcpu]!.kicked = false;
 }
 
 /**

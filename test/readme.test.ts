@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './helpers.ts';
+import { resolveTarget } from '../check/resolve.ts';
+import { runCheck } from '../check/runCheck.ts';
+import { loadVariantFile } from '../check/variantFile.ts';
+import { cli, cliAsync } from './helpers.ts';
 
 const README = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
 
@@ -28,5 +32,29 @@ describe('README', () => {
     const png = readFileSync(join(import.meta.dirname, '../docs/counterexample.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(README).toContain('](docs/counterexample.png)');
+  });
+
+  it('"Your own reader, page write or timer policy": the reader runs as written, and holds as it says', async () => {
+    const section = README.indexOf('### Your own reader, page write or timer policy');
+    const from = README.indexOf('```ts\n', section) + '```ts\n'.length;
+    const file = join(mkdtempSync(join(tmpdir(), 'clockcheck-readme-')), 'rdtscp-reader.ts');
+    writeFileSync(file, README.slice(from, README.indexOf('```\n', from)));
+    const [variant] = await loadVariantFile(file);
+    const { result } = runCheck(resolveTarget({ scenario: 'pvclock-read', variant: variant! }));
+    expect(result.complete).toBe(true);
+    expect(result.violations).toEqual([]);
+  });
+
+  it('"Your own invariant": the example is examples/read-not-behind-raw.ts, and the table is what check prints', async () => {
+    const section = README.indexOf('### Your own invariant');
+    const from = README.indexOf('```ts\n', section) + '```ts\n'.length;
+    const shown = README.slice(from, README.indexOf('```\n', from));
+    const file = join(import.meta.dirname, '../examples/read-not-behind-raw.ts');
+    expect(shown).toBe(readFileSync(file, 'utf8'));
+    const command = 'check unsynced-tsc --variant-file examples/read-not-behind-raw.ts';
+    const r = await cliAsync(...command.split(' '));
+    expect(r.code).toBe(1);
+    const table = r.out.trimEnd().split('\n').slice(-5).join('\n');
+    expect(shownOutput(`${command} | tail -n 5`)).toBe(table);
   });
 });

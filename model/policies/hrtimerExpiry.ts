@@ -9,9 +9,8 @@
  *   re-arm for the time left (converted now); otherwise latch pending.
  * - `inject-always`: tglx's option 3: inject the interrupt right away, whatever the guest TSC says.
  */
-import { guestTsc } from '../clocks.ts';
 import type { ClockConfig } from '../config.ts';
-import { armForRemaining, disarm, kick, latchPending } from '../timers.ts';
+import { armForRemaining, deliverNow, disarm, kick, latchPending } from '../timers.ts';
 import type { ClockDraft } from '../transition.ts';
 
 export type HrtimerExpiryPolicy = (d: ClockDraft, cfg: ClockConfig, vcpu: number) => void;
@@ -31,10 +30,7 @@ export const hrtimerExpiryPolicies = {
   },
   'inject-always': (d, cfg, vcpu) => {
     disarm(d, vcpu);
-    const timer = d.vcpus[vcpu]!.timer;
-    timer.delivered = true;
-    timer.deliveredTsc = guestTsc(d, cfg, vcpu);
-    timer.deliveredAt = d.now;
+    deliverNow(d, cfg, vcpu);
     kick(d, vcpu);
   },
 } satisfies Record<string, HrtimerExpiryPolicy>;

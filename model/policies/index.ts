@@ -8,10 +8,12 @@ import { hrtimerExpiryPolicies, type HrtimerExpiryPolicy } from './hrtimerExpiry
 import { pvclockWriteProtocols, type PvclockWriteProtocol } from './pvclockWriteProtocol.ts';
 import { readClampPolicies, type ReadClampPolicy } from './readClamp.ts';
 import { readPagePolicies, type ReadPagePolicy } from './readPage.ts';
+import { readerPolicies, type ReaderPolicy } from './reader.ts';
 import { timerClockPolicies, type TimerClockPolicy } from './timerClock.ts';
 import { wakeCheckPolicies, type WakeCheckPolicy } from './wakeCheck.ts';
 
 export interface Policies {
+  readonly reader: ReaderPolicy;
   readonly readPage: ReadPagePolicy;
   readonly readClamp: ReadClampPolicy;
   readonly pvclockWrite: PvclockWriteProtocol;
@@ -22,6 +24,7 @@ export interface Policies {
 }
 
 export const POLICY_LIBRARY = {
+  reader: readerPolicies,
   readPage: readPagePolicies,
   readClamp: readClampPolicies,
   pvclockWrite: pvclockWriteProtocols,
@@ -38,6 +41,7 @@ export type PolicyPoint = keyof Policies;
  * them never uses that point, so replacing it there would change nothing.
  */
 export const POLICY_USERS: { readonly [P in PolicyPoint]: readonly ActionKind[] } = {
+  reader: ['guestRead'],
   readPage: ['guestRead'],
   readClamp: ['guestRead'],
   pvclockWrite: ['pvclockWrite'],
@@ -52,6 +56,7 @@ export type PolicyNames = {
 };
 
 export const DEFAULT_POLICIES: PolicyNames = {
+  reader: 'one-step',
   readPage: 'getcpu',
   readClamp: 'none',
   pvclockWrite: 'atomic',
@@ -81,6 +86,7 @@ export function resolvePolicies(choices: {
     return impl;
   };
   return {
+    reader: pick('reader'),
     readPage: pick('readPage'),
     readClamp: pick('readClamp'),
     pvclockWrite: pick('pvclockWrite'),

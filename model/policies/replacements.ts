@@ -16,6 +16,8 @@ export type DraftResult = void | ClockState;
 
 /** What may replace each policy point: the policy's own signature, drafts may be returned anew. */
 export interface PolicyReplacements {
+  /** A reader of your own: defineReader({ name, steps }) from the building blocks. */
+  readonly reader: Policies['reader'];
   readonly readPage: Policies['readPage'];
   readonly readClamp: Policies['readClamp'];
   readonly pvclockWrite: Policies['pvclockWrite'];

@@ -8,33 +8,23 @@
  *   no timer armed, and the interrupt is lost.
  * - `pending`: x86: runnable when the pending latch is set or an interrupt was injected.
  */
-import { guestTsc } from '../clocks.ts';
 import type { ClockConfig } from '../config.ts';
+import { blockAgain, deadlineReached, resumeGuest } from '../timers.ts';
 import type { ClockDraft } from '../transition.ts';
 
 export type WakeCheckPolicy = (d: ClockDraft, cfg: ClockConfig, vcpu: number) => void;
 
-function run(d: ClockDraft, vcpu: number): void {
-  const v = d.vcpus[vcpu]!;
-  v.halted = false;
-  v.kicked = false;
-}
-
-function blockAgain(d: ClockDraft, vcpu: number): void {
-  d.vcpus[vcpu]!.kicked = false;
-}
-
 export const wakeCheckPolicies = {
   'recheck-deadline': (d, cfg, vcpu) => {
     const timer = d.vcpus[vcpu]!.timer;
-    const fired = timer.programmed && !timer.delivered && guestTsc(d, cfg, vcpu) >= timer.deadline;
+    const fired = deadlineReached(d, cfg, vcpu);
     if (fired) timer.pending = true;
-    if (timer.pending || fired) run(d, vcpu);
+    if (timer.pending || fired) resumeGuest(d, vcpu);
     else blockAgain(d, vcpu);
   },
   pending: (d, _cfg, vcpu) => {
     const timer = d.vcpus[vcpu]!.timer;
-    if (timer.pending || timer.delivered) run(d, vcpu);
+    if (timer.pending || timer.delivered) resumeGuest(d, vcpu);
     else blockAgain(d, vcpu);
   },
 } satisfies Record<string, WakeCheckPolicy>;

@@ -29,7 +29,6 @@ export function baseConfig(): ClockConfig {
       pvclockWrites: 0,
       timersPerVcpu: 0,
     },
-    splitReads: false,
     writesDuringReads: true,
     stableBit: false,
     useMasterClock: false,

@@ -135,10 +135,9 @@ export const pvclockRead = defineScenario({
         taskMigrations: p.migrations,
         pvclockWrites: p.hostWrites,
       },
-      splitReads: true,
       writesDuringReads: p.hostWritesDuringRead,
       stableBit: variant.settings['stableBit'] === true,
-      policies: { readClamp: 'none' },
+      policies: { reader: 'split', readClamp: 'none' },
     };
   },
 });

@@ -112,8 +112,8 @@ export const unsyncedTsc = defineScenario({
       gapsNs: [p.gapNs],
       transitions: ['timeAdvance', 'guestRead', 'taskMigrate'],
       limits: { readsPerTask: p.reads, taskMigrations: p.migrations },
-      splitReads: p.splitReads,
       stableBit: variant.settings['stableBit'] === true,
+      policies: { reader: p.splitReads ? 'split' : 'one-step' },
     };
   },
 });

@@ -1,38 +1,33 @@
 /**
- * guestRead: a guest task reads kvmclock through a pvclock page (pvclock_clocksource_read in
- * arch/x86/kernel/pvclock.c, and the vDSO's vread_pvclock).
- *
- * With split reads, one step per action, so host writes and task migration can interleave:
- *   version: pick the page (policy readPage: getcpu or vCPU0) and read its version; wait while odd.
- *   fields:  read tsc_timestamp, system_time, mul, shift, flags (possibly from a half-written page).
- *   tsc:     rdtsc on the vCPU the task is on now, which may no longer be the page's vCPU.
- *   check:   re-read the version; if it changed, start again; else compute
- *            system_time + scale(tsc - tsc_timestamp) and apply the clamp policy (readClamp).
- * Otherwise the whole read is one step (`whole`), waiting while the version is odd.
+ * guestRead: a guest task reads kvmclock through a pvclock page, one step of its reader per
+ * action (policy reader: a list of steps, model/readers/), so that host page writes and task
+ * migration can interleave. The built-in readers: `one-step` (`whole`) and `split` (version,
+ * fields, tsc, check); their kernel code is in model/policies/reader.ts, that of each building
+ * block in model/readers/steps.ts. The read's end is that of pvclock_clocksource_read
+ * (arch/x86/kernel/pvclock.c, all versions): the value, clamped (policy readClamp, or the step's
+ * own clamp) against the global last_value.
  *
  * Enabled: a task with a read in progress takes its next step; a task without one may start one
- * while it has done fewer reads than the scenario allows. Not while the task's vCPU is out of the
- * guest (a clock update requested, or its own page being written: KVM writes a vCPU's page from
- * that vCPU's thread), nor (unless writes may overlap reads) while any host write is under way.
- * Changes: the task's read progress; on completion its last two reads, the global last_value and
- * the largest value returned.
+ * (its reader's first step) while it has done fewer reads than the scenario allows; in both
+ * cases only when the step is ready (e.g. `version` waits while the page's version is odd). Not
+ * while the task's vCPU is out of the guest (a clock update requested, or its own page being
+ * written: KVM writes a vCPU's page from that vCPU's thread), nor (unless writes may overlap
+ * reads) when a read would start while any host write is under way.
+ * Changes: the task's read progress, as the step says; when the step returns a value, the task's
+ * last two reads, the global last_value and the largest value returned.
  */
-import { match } from 'ts-pattern';
-import { pvclockReadCycles } from '../arith/index.ts';
-import type { ActionOf, ReadStep } from '../actions.ts';
-import { guestTsc } from '../clocks.ts';
+import type { ActionOf } from '../actions.ts';
 import type { ClockConfig } from '../config.ts';
-import { recordRead, updateRead } from '../guestReads.ts';
+import { recordRead, setTask, taskWith } from '../guestReads.ts';
+import {
+  readerProblem,
+  type ReadChanges,
+  type Reader,
+  type ReaderStep,
+} from '../readers/reader.ts';
 import { NO_ACTIONS, sharedAction, withAction } from '../sharedActions.ts';
-import type { ClockState } from '../state.ts';
+import type { ClockState, ReadProgress } from '../state.ts';
 import type { ClockDraft, Transition } from '../transition.ts';
-
-const SPLIT_STEPS: readonly ReadStep[] = ['version', 'fields', 'tsc', 'check'];
-
-function pageIsPartial(s: ClockState, cfg: ClockConfig, vcpu: number): boolean {
-  const w = s.vcpus[vcpu]!.pvtiWrite;
-  return w.active && w.step > 0 && cfg.policies.pvclockWrite.steps[w.step - 1]!.partialAfter;
-}
 
 /**
  * The vCPU is in the host, not running guest code: it has a clock update to do before it re-enters,
@@ -49,136 +44,159 @@ function anyPageWrite(s: ClockState): boolean {
   return false;
 }
 
-function nextStep(s: ClockState, cfg: ClockConfig, task: number): ReadStep | undefined {
-  const t = s.tasks[task]!;
-  if (!t.read.active && t.reads >= cfg.limits.readsPerTask) return undefined;
-  if (outOfGuest(s, t.vcpu)) return undefined;
-  if (!cfg.writesDuringReads && !t.read.active && anyPageWrite(s)) return undefined;
-  const step = cfg.splitReads ? SPLIT_STEPS[t.read.active ? t.read.step : 0]! : 'whole';
-  const startsOnOddVersion =
-    (step === 'version' || step === 'whole') &&
-    s.vcpus[cfg.policies.readPage(s, task)]!.pvti.version % 2 !== 0;
-  return startsOnOddVersion ? undefined : step;
+/** A reader checked once and ready to run: its steps by name, and its actions, shared. */
+interface RunnableReader {
+  readonly reader: Reader;
+  readonly steps: readonly ReaderStep[];
+  readonly index: ReadonlyMap<string, number>;
+  readonly actions: ActionOf<'guestRead'>[][];
+  readonly make: (task: number, step: number) => ActionOf<'guestRead'>;
 }
 
-function finish(
+const runnable = new WeakMap<Reader, RunnableReader>();
+let last: RunnableReader | undefined;
+
+function runnableReader(reader: Reader): RunnableReader {
+  if (last !== undefined && last.reader === reader) return last;
+  let r = runnable.get(reader);
+  if (r === undefined) {
+    const problem = readerProblem(reader);
+    if (problem !== undefined)
+      throw new Error(`guestRead: reader '${String(reader?.name)}': ${problem}`);
+    const steps = reader.steps;
+    const names = steps.map((step) => step.name);
+    r = {
+      reader,
+      steps,
+      index: new Map(names.map((name, i) => [name, i])),
+      actions: [],
+      make: (task, step) => ({ kind: 'guestRead', task, step: names[step]! }),
+    };
+    runnable.set(reader, r);
+  }
+  last = r;
+  return r;
+}
+
+/** The index of the step task `task` takes next, or -1 if it takes none now. */
+function nextStep(s: ClockState, cfg: ClockConfig, r: RunnableReader, task: number): number {
+  const t = s.tasks[task]!;
+  const read = t.read;
+  if (!read.active && t.reads >= cfg.limits.readsPerTask) return -1;
+  if (outOfGuest(s, t.vcpu)) return -1;
+  if (!cfg.writesDuringReads && !read.active && anyPageWrite(s)) return -1;
+  const index = read.active ? read.step : 0;
+  const ready = r.steps[index]!.ready;
+  return ready === undefined || ready({ s, cfg, task, vcpu: t.vcpu, read }) ? index : -1;
+}
+
+/**
+ * `r` with a step's changes, the framework's own fields set: written out field by field, so that
+ * every read record has one shape (see taskWith in guestReads.ts).
+ */
+function progressWith(
+  r: ReadProgress,
+  c: ReadChanges | undefined,
+  active: boolean,
+  step: number,
+  floorAtStart: bigint,
+): ReadProgress {
+  if (c === undefined)
+    return {
+      active,
+      step,
+      pageVcpu: r.pageVcpu,
+      cpu: r.cpu,
+      version: r.version,
+      fields: r.fields,
+      tsc: r.tsc,
+      torn: r.torn,
+      floorAtStart,
+    };
+  return {
+    active,
+    step,
+    pageVcpu: c.pageVcpu ?? r.pageVcpu,
+    cpu: c.cpu ?? r.cpu,
+    version: c.version ?? r.version,
+    fields: c.fields ?? r.fields,
+    tsc: c.tsc ?? r.tsc,
+    torn: c.torn ?? r.torn,
+    floorAtStart,
+  };
+}
+
+function runStep(
   d: ClockDraft,
   s: ClockState,
   cfg: ClockConfig,
   task: number,
-  read: { raw: bigint; flags: number; torn: boolean; floorAtStart: bigint },
+  stepName: string,
 ): void {
-  const clamped = cfg.policies.readClamp(read.raw, read.flags, s.guest.lastValue);
-  recordRead(d, s, task, {
-    value: clamped.value,
-    torn: read.torn,
-    floorAtStart: read.floorAtStart,
-    lastValue: clamped.lastValue,
-  });
-}
-
-type StepApply = (d: ClockDraft, s: ClockState, cfg: ClockConfig, task: number) => void;
-
-// Each step writes the task's new read progress as one record (updateRead: cheaper in immer
-// than field writes through the draft), built from `s`.
-
-/** A read done in one step, waiting while the version is odd. */
-const whole: StepApply = (d, s, cfg, task) => {
-  const pageVcpu = cfg.policies.readPage(s, task);
-  const page = s.vcpus[pageVcpu]!.pvti;
-  finish(d, s, cfg, task, {
-    raw: pvclockReadCycles(page, guestTsc(s, cfg, s.tasks[task]!.vcpu)),
-    flags: page.flags,
-    torn: pageIsPartial(s, cfg, pageVcpu),
-    floorAtStart: s.guest.maxReturned,
-  });
-};
-
-const version: StepApply = (d, s, cfg, task) => {
-  const read = s.tasks[task]!.read;
-  const pageVcpu = cfg.policies.readPage(s, task);
-  updateRead(d, s, task, {
-    active: true,
-    step: 1,
-    pageVcpu,
-    version: s.vcpus[pageVcpu]!.pvti.version,
-    // A retry is still the same read: it keeps the floor of its first attempt.
-    floorAtStart: read.active ? read.floorAtStart : s.guest.maxReturned,
-  });
-};
-
-const fields: StepApply = (d, s, cfg, task) => {
-  const read = s.tasks[task]!.read;
-  updateRead(d, s, task, {
-    step: 2,
-    fields: s.vcpus[read.pageVcpu]!.pvti,
-    torn: pageIsPartial(s, cfg, read.pageVcpu),
-  });
-};
-
-const tsc: StepApply = (d, s, cfg, task) => {
-  const now = guestTsc(s, cfg, s.tasks[task]!.vcpu);
-  updateRead(d, s, task, { step: 3, tsc: now });
-};
-
-const check: StepApply = (d, s, cfg, task) => {
-  const read = s.tasks[task]!.read;
-  if (s.vcpus[read.pageVcpu]!.pvti.version !== read.version) {
-    // pvclock_read_retry: start over, getcpu included
-    updateRead(d, s, task, { step: 0 });
+  const r = runnableReader(cfg.policies.reader);
+  const index = r.index.get(stepName);
+  if (index === undefined)
+    throw new Error(
+      `guestRead: reader '${r.reader.name}' has no step '${stepName}' (steps: ${[...r.index.keys()].join(', ')})`,
+    );
+  const t = s.tasks[task]!;
+  const read = t.read;
+  const { changes, then } = r.steps[index]!.run({ s, cfg, task, vcpu: t.vcpu, read });
+  // A read's floor is the largest value returned when it began; a retry is still the same read.
+  const floorAtStart = read.active ? read.floorAtStart : s.guest.maxReturned;
+  let next: number;
+  if (then === 'next') {
+    next = index + 1;
+    if (next === r.steps.length)
+      throw new Error(
+        `guestRead: reader '${r.reader.name}': its last step '${stepName}' went on to a next step; it must return a value, retry or go to a step`,
+      );
+  } else if (then === 'retry') {
+    next = 0;
+  } else if (typeof then === 'object' && 'goTo' in then) {
+    const target = r.index.get(then.goTo);
+    if (target === undefined)
+      throw new Error(
+        `guestRead: reader '${r.reader.name}': step '${stepName}' went to step '${then.goTo}', which it does not have`,
+      );
+    next = target;
+  } else {
+    // The read returns: pvclock_clocksource_read's end, then the bookkeeping.
+    const clamp = then.clamp ?? cfg.policies.readClamp;
+    const clamped = clamp(then.value, then.flags, s.guest.lastValue);
+    const ended =
+      read.active || changes !== undefined
+        ? progressWith(read, changes, false, 0, read.floorAtStart)
+        : read;
+    recordRead(
+      d,
+      s,
+      task,
+      {
+        value: clamped.value,
+        torn: then.torn ?? ended.torn,
+        floorAtStart,
+        lastValue: clamped.lastValue,
+      },
+      ended,
+    );
     return;
   }
-  finish(d, s, cfg, task, {
-    raw: pvclockReadCycles(read.fields, read.tsc),
-    flags: read.fields.flags,
-    torn: read.torn,
-    floorAtStart: read.floorAtStart,
-  });
-};
-
-/** The function of each step, chosen by an exhaustive match once per step and remembered. */
-const stepApplies = new Map<ReadStep, StepApply>();
-function stepApply(step: ReadStep): StepApply {
-  let apply = stepApplies.get(step);
-  if (apply === undefined) {
-    apply = match(step)
-      .with('whole', () => whole)
-      .with('version', () => version)
-      .with('fields', () => fields)
-      .with('tsc', () => tsc)
-      .with('check', () => check)
-      .exhaustive();
-    stepApplies.set(step, apply);
-  }
-  return apply;
+  // One assignment of a new task record at the draft's root (see setTask).
+  const progress = progressWith(read, changes, true, next, floorAtStart);
+  setTask(d, s, task, taskWith(t, t.vcpu, progress, t.reads, t.migrations));
 }
-
-/** Each step's index in the table of shared actions. */
-const STEP_INDEX: Readonly<Record<ReadStep, number>> = {
-  version: 0,
-  fields: 1,
-  tsc: 2,
-  check: 3,
-  whole: 4,
-};
-const STEPS = Object.keys(STEP_INDEX) as ReadStep[];
-const shared: ActionOf<'guestRead'>[][] = [];
-const make = (task: number, step: number): ActionOf<'guestRead'> => ({
-  kind: 'guestRead',
-  task,
-  step: STEPS[step]!,
-});
 
 export const guestRead: Transition<'guestRead'> = {
   kind: 'guestRead',
   enabled: (s, cfg) => {
+    const r = runnableReader(cfg.policies.reader);
     let actions: ActionOf<'guestRead'>[] | undefined;
     for (let task = 0; task < s.tasks.length; task++) {
-      const step = nextStep(s, cfg, task);
-      if (step !== undefined)
-        actions = withAction(actions, sharedAction(shared, task, STEP_INDEX[step], make));
+      const step = nextStep(s, cfg, r, task);
+      if (step >= 0) actions = withAction(actions, sharedAction(r.actions, task, step, r.make));
     }
     return actions ?? NO_ACTIONS;
   },
-  apply: (d, { task, step }, cfg, s) => stepApply(step)(d, s, cfg, task),
+  apply: (d, { task, step }, cfg, s) => runStep(d, s, cfg, task, step),
 };

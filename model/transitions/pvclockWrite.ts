@@ -1,7 +1,8 @@
 /**
  * pvclockWrite: the host writes a vCPU's pvclock page (kvm_guest_time_update →
  * kvm_setup_guest_pvclock, arch/x86/kvm/x86.c), one protocol step per action (policy
- * pvclockWrite: atomic, bulk-copy, or odd/even), so guest reads can interleave with a write.
+ * pvclockWrite: atomic, bulk-copy, or odd/even), so guest reads can interleave with a write; a
+ * step with several outcomes (`choices`) is one action per outcome (`choice=K`).
  *
  * Enabled: a vCPU with a write in progress takes its next step; otherwise a write may start when
  * the vCPU has a clock-update request (KVM_REQ_CLOCK_UPDATE) or as one of the scenario's
@@ -25,11 +26,20 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
       const mayStart =
         (v.clockUpdateRequested || s.kvm.unrequestedPvclockWrites < cfg.limits.pvclockWrites) &&
         (cfg.writesDuringReads || !readInProgress);
-      if (v.pvtiWrite.active || mayStart) actions.push({ kind: 'pvclockWrite', vcpu });
+      if (!v.pvtiWrite.active && !mayStart) return;
+      // A step with several outcomes (a copy whose stores become visible in any order) is one
+      // action per outcome; the built-in protocols' steps have one, and their actions no choice.
+      const choices = cfg.policies.pvclockWrite.steps[v.pvtiWrite.step]!.choices ?? 1;
+      if (choices === 1) {
+        actions.push({ kind: 'pvclockWrite', vcpu });
+      } else {
+        for (let choice = 0; choice < choices; choice++)
+          actions.push({ kind: 'pvclockWrite', vcpu, choice });
+      }
     });
     return actions;
   },
-  apply: (d, { vcpu }, cfg, s) => {
+  apply: (d, { vcpu, choice = 0 }, cfg, s) => {
     // Built from `s` and assigned as a whole vCPU record at the draft's root (see setVcpu).
     const v = s.vcpus[vcpu]!;
     let w = v.pvtiWrite;
@@ -40,7 +50,7 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
       w = pvtiWrite(true, 0, pvtiFor(s, cfg, vcpu, v.pvti.version), v.pvti);
     }
     const steps = cfg.policies.pvclockWrite.steps;
-    const pvti = steps[w.step]!.apply(v.pvti, w.target, w.previous.version);
+    const pvti = steps[w.step]!.apply(v.pvti, w.target, w.previous.version, choice);
     const step = w.step + 1;
     let clockStep = v.lastClockStep;
     if (step === steps.length) {

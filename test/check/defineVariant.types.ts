@@ -5,6 +5,20 @@
  */
 import { defineVariant } from '../../check/defineVariant.ts';
 import { guestTsc } from '../../model/clocks.ts';
+import {
+  copyVisibleSubset,
+  definePvclockWrite,
+  versionEven,
+  versionOdd,
+} from '../../model/policies/pvclockWriteProtocol.ts';
+import {
+  defineReader,
+  rdtscp,
+  readFields,
+  readVersion,
+  recheck,
+  tscBeforeTimestamp,
+} from '../../model/readers/index.ts';
 import type { ClockState } from '../../model/state.ts';
 import { armForRemaining, disarm, latchPending } from '../../model/timers.ts';
 
@@ -156,3 +170,87 @@ export const notAVerdict = defineVariant({
 
 // @ts-expect-error: a variant needs a description
 export const noDescription = defineVariant({ scenario: 'unsynced-tsc', name: 'probe' });
+
+// Well-formed: a reader of one's own from the building blocks, and a built-in reader by name.
+export const ownReader = defineVariant({
+  ...base,
+  scenario: 'pvclock-read',
+  policies: {
+    reader: defineReader({
+      name: 'rdtscp',
+      steps: [rdtscp(), readVersion(), readFields(), recheck({ retryIf: [tscBeforeTimestamp] })],
+    }),
+  },
+});
+export const splitByName = defineVariant({
+  ...base,
+  scenario: 'unsynced-tsc',
+  policies: { reader: 'split' },
+});
+
+export const unknownReaderName = defineVariant({
+  ...base,
+  scenario: 'unsynced-tsc',
+  // @ts-expect-error: the built-in readers are one-step and split
+  policies: { reader: 'four-step' },
+});
+
+export const stepWithoutRun = defineVariant({
+  ...base,
+  scenario: 'pvclock-read',
+  policies: {
+    // @ts-expect-error: a step needs a run function
+    reader: defineReader({ name: 'r', steps: [{ name: 'tsc' }] }),
+  },
+});
+
+export const stepChangingTheFloor = defineReader({
+  name: 'r',
+  steps: [
+    {
+      name: 'tsc',
+      // @ts-expect-error: a step may not change the read's floor (the framework keeps it)
+      run: () => ({ changes: { floorAtStart: 0n }, then: 'next' }),
+    },
+  ],
+});
+
+export const stepWithAnUnknownNext = defineReader({
+  name: 'r',
+  steps: [
+    {
+      name: 'tsc',
+      // @ts-expect-error: next, retry, { goTo } or a value
+      run: () => ({ then: 'again' }),
+    },
+  ],
+});
+
+export const tscAsNumber = defineReader({
+  name: 'r',
+  steps: [
+    {
+      name: 'tsc',
+      // @ts-expect-error: a TSC is a bigint
+      run: () => ({ changes: { tsc: 5 }, then: 'next' }),
+    },
+  ],
+});
+
+// Well-formed: a page-write protocol of one's own from the building blocks.
+export const ownProtocol = defineVariant({
+  ...base,
+  scenario: 'pvclock-read',
+  policies: {
+    pvclockWrite: definePvclockWrite({ steps: [versionOdd, copyVisibleSubset(), versionEven] }),
+  },
+});
+
+export const protocolStepWithoutApply = defineVariant({
+  ...base,
+  scenario: 'pvclock-read',
+  policies: {
+    // @ts-expect-error: a write step needs apply and partialAfter
+    pvclockWrite: definePvclockWrite({ steps: [{ name: 'copy' }] }),
+  },
+});

@@ -108,6 +108,24 @@ describe('a scenario of the user’s own (defineScenario in their file)', () => 
       `replay it: npx clockcheck replay ${file} --scenario-file ${FIXTURE}`,
     );
 
+    // The trace file carries the invariant's own message, and the scenario's own field per state.
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      '#meta': { invariant: string; message: string };
+      vars: string[];
+      states: { ext: { clocksAtRead: { '#bigint': string }[] } }[];
+    };
+    expect(doc['#meta']).toMatchObject({
+      invariant: 'read-near-every-kvmclock',
+      message:
+        "task 0 read 1001000199 at t=1000000ns while vCPU0's kvmclock was 1000999999: 200 ns apart, more than 150",
+    });
+    expect(doc.vars).toContain('ext');
+    expect(doc.states.at(-1)!.ext.clocksAtRead.map((c) => c['#bigint'])).toEqual([
+      '1000999999',
+      '1001000099',
+      '1001000199',
+    ]);
+
     const replayed = await cliAsync('replay', file, '--scenario-file', FIXTURE);
     expect(replayed.code).toBe(0);
     expect(replayed.out).toContain('reproduced: read-near-every-kvmclock violated at step 2');

@@ -4,6 +4,13 @@ import { InputError } from '../../check/inputError.ts';
 import { resolveTarget } from '../../check/resolve.ts';
 import { runCheck } from '../../check/runCheck.ts';
 import { defaultExpected, resolveUserVariant } from '../../check/userVariant.ts';
+import {
+  copyFields,
+  copyVisibleSubset,
+  definePvclockWrite,
+  PVTI_FIELDS,
+  versionPlus2,
+} from '../../model/policies/pvclockWriteProtocol.ts';
 import { scenarioNamed } from '../../check/scenarios.ts';
 import type { ClockState } from '../../model/state.ts';
 import { reachableStates } from '../model/reachable.ts';
@@ -165,7 +172,7 @@ describe('a user variant is checked at run time too (files are loaded without a 
     [
       'unknown policy point',
       { policies: { hrtimerExpiri: 'kick' } },
-      "f.ts: variant 'x': policies.hrtimerExpiri is not a policy point (points: readPage, readClamp, pvclockWrite, timerClock, hrtimerExpiry, wakeCheck, counterRestore)",
+      "f.ts: variant 'x': policies.hrtimerExpiri is not a policy point (points: reader, readPage, readClamp, pvclockWrite, timerClock, hrtimerExpiry, wakeCheck, counterRestore)",
     ],
     [
       'unknown policy name',
@@ -247,6 +254,51 @@ describe('a user variant is checked at run time too (files are loaded without a 
     const v = resolveUserVariant(rearm, 'f.ts');
     expect(() => resolveTarget({ scenario: 'unsynced-tsc', variant: v })).toThrow(
       "f.ts: variant 'my-rearm' belongs to scenario tsc-deadline-ntp, not unsynced-tsc",
+    );
+  });
+});
+
+describe('a page-write protocol of the user’s own', () => {
+  // The old bulk copy with its stores visible in any order: version + 2, any subset of the new
+  // fields, then all of them (read by a task on the other vCPU, as in host-bulk-copy).
+  const weak = defineVariant({
+    scenario: 'pvclock-read',
+    name: 'weak-bulk-copy',
+    description: 'the bulk copy, any subset of its stores visible',
+    base: 'host-bulk-copy',
+    policies: {
+      pvclockWrite: definePvclockWrite({
+        steps: [
+          versionPlus2,
+          copyVisibleSubset(),
+          copyFields('the rest', PVTI_FIELDS, { partialAfter: false }),
+        ],
+      }),
+    },
+    expected: { 'pvti-consistent': 'violated' },
+  });
+
+  it('is explored with one action per visible subset, and tears pages the in-order copy cannot', () => {
+    const variant = resolveUserVariant(weak, 'f.ts');
+    const t = resolveTarget({ scenario: 'pvclock-read', variant });
+    const { result } = runCheck(t);
+    expect(result.complete).toBe(true);
+    expect(result.violations.map((v) => v.invariant)).toEqual(['pvti-consistent']);
+    const inOrder = runCheck(
+      resolveTarget({ scenario: 'pvclock-read', variant: 'host-bulk-copy' }),
+    ).result;
+    expect(result.stats.distinctStates).toBeGreaterThan(inOrder.stats.distinctStates);
+  });
+
+  it('of the wrong shape: one line naming the file and the step', () => {
+    const bad = defineVariant({
+      ...weak,
+      policies: {
+        pvclockWrite: { steps: [{ ...versionPlus2, partialAfter: 'sometimes' as never }] },
+      },
+    });
+    expect(() => resolveUserVariant(bad, 'f.ts')).toThrow(
+      "f.ts: variant 'weak-bulk-copy': policies.pvclockWrite: step 'copy version (+2)': partialAfter must be a boolean or a function of the pages",
     );
   });
 });

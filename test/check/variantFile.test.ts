@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveTarget } from '../../check/resolve.ts';
+import { runCheck } from '../../check/runCheck.ts';
 import { loadVariantFile } from '../../check/variantFile.ts';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples');
@@ -44,6 +46,34 @@ describe('loadVariantFile', () => {
       ['unsynced-tsc', 'clamp', { readClamp: 'last-value' }],
     ]);
     expect(variants[0]?.origin).toBe(file);
+  });
+
+  it('loads a reader of the user’s own, a few lines of the building blocks, and explores it', async () => {
+    const file = userFile(
+      `import { defineReader, defineVariant, rdtscp, readFields, readVersion, recheck,\n` +
+        `  tscBeforeTimestamp, versionChanged } from 'clockcheck';\n` +
+        `// Lutomirski (2014): rdtscp, that CPU's page, retry if the TSC predates the page's stamp.\n` +
+        `const reader = defineReader({\n` +
+        `  name: 'rdtscp',\n` +
+        `  steps: [rdtscp(), readVersion({ clearLowBit: true }), readFields(),\n` +
+        `    recheck({ retryIf: [tscBeforeTimestamp, versionChanged] })],\n` +
+        `});\n` +
+        `export default defineVariant({ scenario: 'pvclock-read', name: 'rdtscp-reader',\n` +
+        `  description: 'rdtscp, retry if tsc < tsc_timestamp', base: 'host-odd-even',\n` +
+        `  policies: { reader } });\n`,
+    );
+    const [variant] = await loadVariantFile(file);
+    const { result } = runCheck(resolveTarget({ scenario: 'pvclock-read', variant: variant! }));
+    expect(result.complete).toBe(true);
+    expect(result.violations).toEqual([]);
+    expect(result.stats.distinctStates).toBe(11128);
+    const replaced = resolveTarget({ scenario: 'pvclock-read', variant: variant! }).config;
+    expect(replaced.policies.reader.steps.map((s) => s.name)).toEqual([
+      'rdtscp',
+      'version',
+      'fields',
+      'check',
+    ]);
   });
 
   it('collects named exports too, and picks one by name', async () => {

@@ -79,6 +79,8 @@ describe('encodeState', () => {
     t.read.active = true;
     t.read.torn = true;
     t.read.step = 0xffff;
+    t.read.pageVcpu = 0xffff;
+    t.read.cpu = 0xfffe;
     t.read.fields.tscShift = -1;
     t.prevRead.valid = true;
     t.prevRead.torn = true;
@@ -101,6 +103,16 @@ describe('encodeState', () => {
       'flags',
       (d: ClockState) => void ((d.vcpus[0]!.pvti as { flags: number }).flags = 256),
       /flags 256 is not a u8/,
+    ],
+    [
+      'read page vCPU',
+      (d: ClockState) => void ((d.tasks[0]!.read as { pageVcpu: number }).pageVcpu = 0x10000),
+      /read page vCPU 65536 is not a 16-bit vCPU/,
+    ],
+    [
+      'read getcpu vCPU',
+      (d: ClockState) => void ((d.tasks[0]!.read as { cpu: number }).cpu = -2),
+      /read getcpu vCPU -2 is not -1 or a 16-bit vCPU/,
     ],
     [
       'read step',

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Encoder, explore } from '../../explorer/index.ts';
 import { buildModel } from '../../model/buildModel.ts';
 import { encodeState } from '../../model/encode.ts';
+import { initialState } from '../../model/initialState.ts';
 import { resolvePolicies } from '../../model/policies/index.ts';
+import { defineReader, wholeRead } from '../../model/readers/index.ts';
 import type { ClockState } from '../../model/state.ts';
 import { canonicalEncoder, symmetryGroup } from '../../model/symmetry.ts';
 import { config, GHZ } from './fixtures.ts';
@@ -83,6 +85,46 @@ describe('symmetryGroup', () => {
     expect(
       symmetryGroup({ ...cfg, policies: resolvePolicies({ readPage: 'vcpu0' }) }),
     ).toHaveLength(1);
+  });
+
+  it('is the identity alone with a reader of one’s own (it may single out any vCPU)', () => {
+    const cfg = config({
+      pcpus: [
+        { tscHz: GHZ, tscOffset: 0n },
+        { tscHz: GHZ, tscOffset: 0n },
+      ],
+      vcpus: [{ pcpu: 0 }, { pcpu: 1 }],
+      tasks: [],
+    });
+    const mine = defineReader({ name: 'mine', steps: [wholeRead()] });
+    expect(symmetryGroup(cfg)).toHaveLength(2);
+    expect(symmetryGroup({ ...cfg, policies: { ...cfg.policies, reader: mine } })).toHaveLength(1);
+  });
+
+  it('renames the vCPU a read’s getcpu returned with the others; -1 (none) stays', () => {
+    const cfg = config({
+      pcpus: [
+        { tscHz: GHZ, tscOffset: 0n },
+        { tscHz: GHZ, tscOffset: 0n },
+      ],
+      vcpus: [{ pcpu: 0 }, { pcpu: 1 }],
+      tasks: [{ vcpu: 0 }, { vcpu: 1 }],
+    });
+    const [, swap] = symmetryGroup(cfg);
+    const reading = (cpu: number) =>
+      produce(initialState(cfg), (d) => {
+        d.tasks[0]!.read.active = true;
+        d.tasks[0]!.read.pageVcpu = 1;
+        d.tasks[0]!.read.cpu = cpu;
+      });
+    for (const cpu of [-1, 0, 1]) {
+      const s = reading(cpu);
+      const image = produce(swapped(s), (d) => {
+        const r = d.tasks[1]!.read;
+        r.cpu = cpu < 0 ? cpu : 1 - cpu;
+      });
+      expect(words((o) => encodeState(s, o, swap))).toBe(words((o) => encodeState(image, o)));
+    }
   });
 
   it('is the identity alone for a configuration with a policy the model does not know', () => {

@@ -60,6 +60,7 @@ describe('resolvePolicies', () => {
       'none',
     ]);
     expect(Object.keys(POLICY_LIBRARY.readPage).sort()).toEqual(['getcpu', 'vcpu0']);
+    expect(Object.keys(POLICY_LIBRARY.reader).sort()).toEqual(['one-step', 'split']);
     expect(Object.keys(POLICY_LIBRARY.counterRestore).sort()).toEqual([
       'per-vcpu-absolute',
       'per-vm-offset',

@@ -57,7 +57,7 @@ export const wellFormed = defineScenario({
   configure: (p) => {
     const reads: number = p.reads;
     const split: boolean = p.split;
-    return { ...system(reads), splitReads: split };
+    return { ...system(reads), policies: { reader: split ? 'split' : 'one-step' } };
   },
   observe: (d, { action }) => {
     if (action.kind === 'guestRead') d.ext.seen += 1;

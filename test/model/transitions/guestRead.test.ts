@@ -1,6 +1,7 @@
 /**
- * guestRead: a guest task reads kvmclock through a pvclock page, in one step (`whole`) or in four
- * (version, fields, tsc, check) so that host writes and migrations can come in between.
+ * guestRead: a guest task reads kvmclock through a pvclock page, one step of its reader per
+ * action: the built-in readers in one step (`whole`) or in four (version, fields, tsc, check) so
+ * that host writes and migrations can come in between, or a reader of one's own.
  *
  * Enabled: a task in a read takes its next step; a task not in one may start one while it has done
  * fewer than limits.readsPerTask reads. A read does not start (nor retry) on a page whose version is
@@ -20,12 +21,28 @@ import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { PVCLOCK_TSC_STABLE_BIT, type Pvti } from '../../../model/arith/index.ts';
 import type { ClockConfig } from '../../../model/config.ts';
+import { enabledActions, nextState } from '../../../model/next.ts';
+import { POLICY_LIBRARY } from '../../../model/policies/index.ts';
+import {
+  combine,
+  computeValue,
+  defineReader,
+  rdtsc,
+  rdtscp,
+  readFields,
+  readVersion,
+  recheck,
+  syscallRead,
+  vcpu0Page,
+  versionChanged,
+  type Reader,
+  type ReaderStep,
+} from '../../../model/readers/index.ts';
 import type { ClockState, ReadRecord } from '../../../model/state.ts';
 import { config, enabled, GHZ, state, step } from '../fixtures.ts';
 
 const BOOT = 1_000_000_000n;
-const read = (step: 'version' | 'fields' | 'tsc' | 'check' | 'whole', task = 0) =>
-  ({ kind: 'guestRead', task, step }) as const;
+const read = (step: string, task = 0) => ({ kind: 'guestRead', task, step }) as const;
 
 /** A page written at TSC 400 for kvmclock 1_000_000_500: at TSC x it reads 1_000_000_100 + x. */
 const PAGE: Pvti = {
@@ -39,7 +56,8 @@ const PAGE: Pvti = {
 
 const reading = (extra: Parameters<typeof config>[0] = {}) =>
   config({ transitions: ['guestRead'], limits: { readsPerTask: 1 }, ...extra });
-const split = (extra: Parameters<typeof config>[0] = {}) => reading({ splitReads: true, ...extra });
+const split = (extra: Parameters<typeof config>[0] = {}) =>
+  reading({ ...extra, policies: { reader: 'split', ...extra.policies } });
 
 const at = (s: ClockState, now: number) => produce(s, (d) => void (d.now = now));
 
@@ -309,7 +327,11 @@ describe('guestRead: the reader policies (readPage)', () => {
   });
 
   it('whole reads use the policy too', () => {
-    const cfg = { ...onVcpu1('vcpu0'), splitReads: false };
+    const split = onVcpu1('vcpu0');
+    const cfg = {
+      ...split,
+      policies: { ...split.policies, reader: POLICY_LIBRARY.reader['one-step'] },
+    };
     const done = step(at(state(cfg), 1000), cfg, read('whole'));
     expect(done.tasks[0]!.lastRead.value).toBe(BOOT + 1300n);
   });
@@ -387,10 +409,9 @@ describe('guestRead: against a host write in steps', () => {
     config({
       vcpus: [{ pcpu: 0 }, { pcpu: 0 }],
       tasks: [{ vcpu: 1 }],
-      splitReads: true,
       transitions: ['guestRead', 'pvclockWrite'],
       limits: { readsPerTask: 1, pvclockWrites: 1 },
-      policies: { readPage: 'vcpu0', pvclockWrite },
+      policies: { reader: 'split', readPage: 'vcpu0', pvclockWrite },
     });
   const WRITE = { kind: 'pvclockWrite', vcpu: 0 } as const;
 
@@ -442,5 +463,114 @@ describe('guestRead: against a host write in steps', () => {
     const retry = step(step(even, cfg, read('tsc')), cfg, read('check'));
     expect(retry.tasks[0]!.read).toMatchObject({ active: true, step: 0 });
     expect(retry.tasks[0]!.reads).toBe(0);
+  });
+});
+
+describe('guestRead: a reader of one’s own (the reader policy)', () => {
+  // The task on vCPU0 (pCPU0, TSC = t) reads PAGE (vCPU0's page) at t = 1000: TSC 1000.
+  const withReader = (reader: Reader, extra: Parameters<typeof config>[0] = {}): ClockConfig => {
+    const cfg = reading({ limits: { readsPerTask: 2 }, ...extra });
+    return { ...cfg, policies: { ...cfg.policies, reader } };
+  };
+  const page = (cfg: ClockConfig) =>
+    state(cfg, (d) => {
+      d.now = 1000;
+      d.vcpus[0]!.pvti = PAGE;
+      d.guest.maxReturned = 777n;
+    });
+  const mine = defineReader({
+    name: 'mine',
+    steps: [rdtscp(), readVersion(), readFields(), recheck({ retryIf: [versionChanged] })],
+  });
+
+  it('takes one action per step, named by the step, in the reader’s order', () => {
+    const cfg = withReader(mine);
+    const states = [page(cfg)];
+    for (const name of ['rdtscp', 'version', 'fields', 'check']) {
+      expect(enabled(states.at(-1)!, cfg, 'guestRead')).toEqual([read(name)]);
+      states.push(step(states.at(-1)!, cfg, read(name)));
+    }
+    expect(states[1]!.tasks[0]!.read).toMatchObject({ active: true, step: 1, tsc: 1000n, cpu: 0 });
+    expect(states[2]!.tasks[0]!.read).toMatchObject({ step: 2, pageVcpu: 0, version: 4 });
+    const done = states[4]!.tasks[0]!;
+    expect(done.lastRead).toEqual(record(1_000_001_100n, { floorAtStart: 777n }));
+    // The read has ended; what it read stays, as after a built-in read.
+    expect(done.read).toMatchObject({ active: false, step: 0, cpu: 0, tsc: 1000n, fields: PAGE });
+    // The action values are shared between states, as the built-in readers' are.
+    expect(enabled(states[0]!, cfg, 'guestRead')[0]).toBe(enabled(states[4]!, cfg, 'guestRead')[0]);
+  });
+
+  it('retry: back to the first step, still the same read, keeping the floor of its first attempt', () => {
+    const cfg = withReader(mine);
+    let s = page(cfg);
+    for (const name of ['rdtscp', 'version', 'fields']) s = step(s, cfg, read(name));
+    s = produce(s, (d) => {
+      d.vcpus[0]!.pvti = { ...PAGE, version: 6 };
+      d.guest.maxReturned = 888n;
+    });
+    const retry = step(s, cfg, read('check'));
+    expect(retry.tasks[0]!.read).toMatchObject({ active: true, step: 0, floorAtStart: 777n });
+    expect(retry.tasks[0]!.reads).toBe(0);
+    expect(enabled(retry, cfg, 'guestRead')).toEqual([read('rdtscp')]);
+  });
+
+  it('goTo: jumps to the named step; a step’s own clamp replaces the readClamp policy', () => {
+    // Bail at once to the kernel's read, which clamps to last_value (no STABLE bit here).
+    const bail = defineReader({
+      name: 'bail',
+      steps: [recheck({ name: 'bail', fallbackIf: [() => true] }), syscallRead()],
+    });
+    const cfg = withReader(bail, { policies: { readClamp: 'none' } });
+    const s = produce(page(cfg), (d) => void (d.guest.lastValue = 2_000_000_000n));
+    const jumped = step(s, cfg, read('bail'));
+    expect(jumped.tasks[0]!.read).toMatchObject({ active: true, step: 1 });
+    expect(enabled(jumped, cfg, 'guestRead')).toEqual([read('syscall')]);
+    const done = step(jumped, cfg, read('syscall'));
+    expect(done.tasks[0]!.lastRead.value).toBe(2_000_000_000n);
+    expect(done.guest.lastValue).toBe(2_000_000_000n);
+  });
+
+  it('a step that changes the progress and returns: the ended read keeps the changes', () => {
+    const oneShot = defineReader({
+      name: 'one-shot',
+      steps: [combine('all', rdtsc(), readVersion({ page: vcpu0Page }), readFields(), recheck())],
+    });
+    const cfg = withReader(oneShot);
+    const done = step(page(cfg), cfg, read('all'));
+    expect(done.tasks[0]!.read).toMatchObject({ active: false, step: 0, version: 4, tsc: 1000n });
+    expect(done.tasks[0]!.lastRead).toEqual(record(1_000_001_100n, { floorAtStart: 777n }));
+  });
+
+  it('a step that is not ready keeps the task waiting there', () => {
+    let open = false;
+    const gate: ReaderStep = { name: 'gate', ready: () => open, run: () => ({ then: 'next' }) };
+    const cfg = withReader(defineReader({ name: 'gated', steps: [rdtsc(), gate, computeValue()] }));
+    const s = step(page(cfg), cfg, read('tsc'));
+    expect(enabled(s, cfg, 'guestRead')).toEqual([]);
+    open = true;
+    expect(enabled(s, cfg, 'guestRead')).toEqual([read('gate')]);
+  });
+
+  it('a reader that goes past its last step, jumps nowhere, or is not a reader, is an error naming it', () => {
+    const past = withReader(defineReader({ name: 'past', steps: [rdtsc()] }));
+    expect(() => nextState(page(past), read('tsc'), past)).toThrow(
+      "guestRead: reader 'past': its last step 'tsc' went on to a next step; it must return a value, retry or go to a step",
+    );
+    const nowhere = withReader(
+      defineReader({
+        name: 'nowhere',
+        steps: [{ name: 'jump', run: () => ({ then: { goTo: 'moon' } }) }],
+      }),
+    );
+    expect(() => nextState(page(nowhere), read('jump'), nowhere)).toThrow(
+      "guestRead: reader 'nowhere': step 'jump' went to step 'moon', which it does not have",
+    );
+    expect(() => nextState(page(past), read('whole'), past)).toThrow(
+      "guestRead: reader 'past' has no step 'whole' (steps: tsc)",
+    );
+    const empty = withReader({ name: 'empty', description: '', steps: [] });
+    expect(() => enabledActions(page(empty), empty)).toThrow(
+      "guestRead: reader 'empty': steps must be a non-empty list of { name, run, ready? }",
+    );
   });
 });

@@ -19,6 +19,14 @@
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { PVCLOCK_TSC_STABLE_BIT, type Pvti } from '../../../model/arith/index.ts';
+import { POLICY_LIBRARY } from '../../../model/policies/index.ts';
+import {
+  copyFields,
+  copyVisibleSubset,
+  definePvclockWrite,
+  PVTI_FIELDS,
+  versionPlus2,
+} from '../../../model/policies/pvclockWriteProtocol.ts';
 import type { ClockState } from '../../../model/state.ts';
 import { config, enabled, GHZ, state, step } from '../fixtures.ts';
 
@@ -190,9 +198,8 @@ describe('pvclockWrite: bulk-copy (version += 2, then one copy in struct order)'
 
   it('lets a read start at every step (the version is always even)', () => {
     const reads = writing({
-      policies: { pvclockWrite: 'bulk-copy', readPage: 'vcpu0' },
+      policies: { pvclockWrite: 'bulk-copy', readPage: 'vcpu0', reader: 'split' },
       transitions: ['pvclockWrite', 'guestRead'],
-      splitReads: true,
       limits: { readsPerTask: 1 },
     });
     for (const p of pages())
@@ -227,9 +234,8 @@ describe('pvclockWrite: odd-even (version odd, fields, version even)', () => {
 
   it('lets no read start until the version is even again', () => {
     const reads = writing({
-      policies: { pvclockWrite: 'odd-even', readPage: 'vcpu0' },
+      policies: { pvclockWrite: 'odd-even', readPage: 'vcpu0', reader: 'split' },
       transitions: ['pvclockWrite', 'guestRead'],
-      splitReads: true,
       limits: { readsPerTask: 1 },
     });
     expect(pages().map((p) => enabled(p, reads, 'guestRead').length)).toEqual([0, 0, 0, 0, 1]);
@@ -240,5 +246,65 @@ describe('pvclockWrite: odd-even (version odd, fields, version even)', () => {
     const [odd, , , , even] = writeSteps(wrapping, cfg, 5);
     expect(odd!.vcpus[0]!.pvti.version).toBe(0xffff_ffff);
     expect(even!.vcpus[0]!.pvti.version).toBe(0);
+  });
+});
+
+describe('pvclockWrite: a step with several outcomes (a protocol of one’s own)', () => {
+  // The old bulk copy, weakly ordered: version + 2, then any subset of the new fields visible,
+  // then all of them.
+  const weak = definePvclockWrite({
+    steps: [
+      versionPlus2,
+      copyVisibleSubset(['tscTimestamp', 'systemTime']),
+      copyFields('the rest', PVTI_FIELDS, { partialAfter: false }),
+    ],
+  });
+  const cfg = (() => {
+    const c = writing();
+    return { ...c, policies: { ...c.policies, pvclockWrite: weak } };
+  })();
+
+  it('is one action per outcome, `choice` K; a step with one outcome has no choice', () => {
+    const s = requested(cfg);
+    expect(enabled(s, cfg, 'pvclockWrite')).toEqual([WRITE0]);
+    const [bumped] = writeSteps(s, cfg, 1);
+    expect(enabled(bumped!, cfg, 'pvclockWrite')).toEqual(
+      [0, 1, 2, 3].map((choice) => ({ ...WRITE0, choice })),
+    );
+    const pages = [0, 1, 2, 3].map(
+      (choice) => step(bumped!, cfg, { ...WRITE0, choice }).vcpus[0]!.pvti,
+    );
+    expect(pages).toEqual([
+      { ...OLD, version: 4 },
+      { ...OLD, version: 4, tscTimestamp: NEW_FIELDS.tscTimestamp },
+      { ...OLD, version: 4, systemTime: NEW_FIELDS.systemTime },
+      { ...OLD, version: 4, ...NEW_FIELDS },
+    ]);
+    const last = step(bumped!, cfg, { ...WRITE0, choice: 2 });
+    expect(enabled(last, cfg, 'pvclockWrite')).toEqual([WRITE0]);
+    expect(step(last, cfg, WRITE0).vcpus[0]!.pvti).toEqual({ ...OLD, version: 4, ...NEW_FIELDS });
+  });
+
+  it('a reader on another vCPU can see a subset that is no prefix of the struct: new system_time, old stamp', () => {
+    const reads = {
+      ...cfg,
+      transitions: new Set(['pvclockWrite', 'guestRead'] as const),
+      limits: { ...cfg.limits, readsPerTask: 1 },
+      policies: {
+        ...cfg.policies,
+        reader: POLICY_LIBRARY.reader.split,
+        readPage: POLICY_LIBRARY.readPage.vcpu0,
+      },
+    };
+    const s = requested(reads);
+    const bumped = step(s, reads, WRITE0);
+    const v = step(bumped, reads, { kind: 'guestRead', task: 0, step: 'version' });
+    const systemTimeOnly = step(v, reads, { ...WRITE0, choice: 2 });
+    const f = step(systemTimeOnly, reads, { kind: 'guestRead', task: 0, step: 'fields' });
+    expect(f.tasks[0]!.read.fields).toMatchObject({
+      tscTimestamp: OLD.tscTimestamp,
+      systemTime: NEW_FIELDS.systemTime,
+    });
+    expect(f.tasks[0]!.read.torn).toBe(true);
   });
 });

@@ -69,7 +69,7 @@ describe('taskMigrate', () => {
         { tscHz: GHZ, tscOffset: 500n },
       ],
       vcpus: [{ pcpu: 0 }, { pcpu: 1 }],
-      splitReads: true,
+      policies: { reader: 'split' },
       transitions: ['taskMigrate', 'guestRead'],
       limits: { taskMigrations: 1, readsPerTask: 1 },
     });
