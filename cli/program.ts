@@ -27,6 +27,9 @@ export interface Commands {
   readonly userFiles: typeof import('../check/userFiles.ts');
 }
 
+/** No user files (what check/userFiles.ts calls NO_USER_FILES, without loading it). */
+const NONE: UserFiles = { scenarios: [], variants: [] };
+
 /** A module: at once (imported already) or once its import finishes. */
 export type CommandLoader = <K extends keyof Commands>(
   name: K,
@@ -97,20 +100,18 @@ export function buildProgram(
     options: UserFileOptions & { readonly variant?: string },
     command: (m: Commands[K], files: UserFiles, catalogue: readonly Scenario[]) => number,
   ): void => {
-    const parts = [load(name), load('userFiles'), load('scenarios')] as const;
     const noFiles = options.scenarioFile === undefined && options.variantFile === undefined;
-    if (noFiles && parts.every((p) => !(p instanceof Promise))) {
-      const [m, u, c] = parts as unknown as [
-        Commands[K],
-        Commands['userFiles'],
-        Commands['scenarios'],
-      ];
-      setExit(command(m, u.NO_USER_FILES, c.SCENARIOS));
+    const m = load(name);
+    const c = load('scenarios');
+    if (noFiles && !(m instanceof Promise) && !(c instanceof Promise)) {
+      setExit(command(m, NONE, c.SCENARIOS));
       return;
     }
     setExit(async () => {
-      const [m, u, c] = await Promise.all(parts);
-      return command(m, noFiles ? u.NO_USER_FILES : await u.loadUserFiles(options), c.SCENARIOS);
+      const [module, catalogue] = await Promise.all([m, c]);
+      // The user-file loader only when there are user files to load.
+      const files = noFiles ? NONE : await (await load('userFiles')).loadUserFiles(options);
+      return command(module, files, catalogue.SCENARIOS);
     });
   };
   const program = new Command('clockcheck')
