@@ -1,5 +1,7 @@
 /**
- * `npm run bench [-- --json FILE] [--workers N]`: explores fixed workloads and prints, per
+ * `npm run bench [-- --json FILE] [--workers N] [--only startup]`: first the start-up of the
+ * command (bench/startup.ts: --version, list and check unsynced-tsc against node -e 0, medians
+ * of whole processes); then explores fixed workloads and prints, per
  * workload, distinct states, transitions, wall seconds, states/s, transitions/s, bytes per stored
  * state (from the explorer's own arrays), peak RSS, and the speedup on N worker threads (default
  * 2). Workloads: (1) unsynced-tsc global-clamp with bounds giving over 2 million states, (2) the
@@ -13,6 +15,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { PhaseFigures } from './phases.ts';
+import { measureStartup, startupLines } from './startup.ts';
 import { FIXED_WORKLOADS, type CatalogueFigures, type RunFigures } from './workloads.ts';
 
 const GOALS = {
@@ -23,8 +26,16 @@ const GOALS = {
 };
 
 const { values } = parseArgs({
-  options: { json: { type: 'string' }, workers: { type: 'string', default: '2' } },
+  options: {
+    json: { type: 'string' },
+    workers: { type: 'string', default: '2' },
+    only: { type: 'string' },
+  },
 });
+if (values.only !== undefined && values.only !== 'startup') {
+  process.stderr.write(`bench: --only takes 'startup', not '${values.only}'\n`);
+  process.exit(2);
+}
 const workers = Number(values.workers);
 if (!Number.isInteger(workers) || workers < 2) {
   process.stderr.write(
@@ -45,6 +56,23 @@ function child<T>(...args: string[]): T {
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
+
+const STARTUP_RUNS = 15;
+console.log(`start-up, whole process, median of ${STARTUP_RUNS} runs (compiled: dist/)...`);
+const startup = measureStartup(root, STARTUP_RUNS);
+for (const line of startupLines(startup)) console.log(line);
+
+function writeJson(figures: object): void {
+  if (values.json === undefined) return;
+  const tmp = `${values.json}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(figures, null, 2)}\n`);
+  renameSync(tmp, values.json);
+}
+
+if (values.only === 'startup') {
+  writeJson({ startup });
+  process.exit(0);
+}
 
 console.log('catalogue at default bounds (one thread, symmetry reduction on)...');
 const cat = child<CatalogueFigures>('catalogue');
@@ -123,11 +151,4 @@ console.log(
   `  <= ${GOALS.bytesPerState} bytes per stored state: at most ${worstBytes}: ${goal(worstBytes <= GOALS.bytesPerState)}`,
 );
 
-if (values.json !== undefined) {
-  const tmp = `${values.json}.tmp-${process.pid}`;
-  writeFileSync(
-    tmp,
-    `${JSON.stringify({ catalogue: cat, workloads: rows, phases, goals: GOALS }, null, 2)}\n`,
-  );
-  renameSync(tmp, values.json);
-}
+writeJson({ startup, catalogue: cat, workloads: rows, phases, goals: GOALS });

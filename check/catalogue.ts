@@ -125,3 +125,15 @@ export function surprises(entry: CatalogueEntry): string[] {
   ];
   return problems.map((p) => `${runName(entry)}: ${p}`);
 }
+
+/** True when a run's only problem is that a limit stopped it (its verdicts are as expected). */
+export function onlyTruncated(entry: CatalogueEntry): boolean {
+  const { result } = entry.run;
+  return (
+    !entry.asExpected &&
+    !result.complete &&
+    result.status !== 'error' &&
+    entry.vacuous.length === 0 &&
+    entry.verdicts.every((v) => v.asExpected)
+  );
+}

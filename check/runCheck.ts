@@ -12,7 +12,7 @@ import {
   type Violation,
 } from '../explorer/index.ts';
 import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
-import { serializeTrace } from '../counterexamples/traceFile.ts';
+import { serializeTrace } from '../counterexamples/traceWriter.ts';
 import type { ClockAction } from '../model/actions.ts';
 import type { ClockState } from '../model/state.ts';
 import { targetDescriptor, targetOptionsOf, type Target } from './resolve.ts';

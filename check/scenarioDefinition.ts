@@ -6,7 +6,6 @@
  * out of a user's reach.
  */
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   INVARIANTS,
   isPropertyName,
@@ -28,6 +27,7 @@ import {
 } from '../model/scenarios/index.ts';
 import { declarationProblem, NO_EXTENSION, type StateExtension } from '../model/stateExtension.ts';
 import { InputError } from './inputError.ts';
+import { PACKAGE_ROOT } from './packageRoot.ts';
 import {
   checkReplacementsUsed,
   fail,
@@ -38,7 +38,7 @@ import {
 } from './userCode.ts';
 
 /** The clockcheck folder: the built-in scenarios' saved counterexamples are under it. */
-export const TOOL_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const TOOL_ROOT = PACKAGE_ROOT;
 
 const VERDICTS: readonly Verdict[] = ['holds', 'violated'];
 

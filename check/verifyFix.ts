@@ -13,9 +13,11 @@ import { describeAction, type ClockAction } from '../model/actions.ts';
 import type { ParamValues, Scenario } from '../model/scenarios/index.ts';
 import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
 import { judgeTrace } from '../counterexamples/replayAll.ts';
-import { TRACE_SUFFIX } from '../counterexamples/traceFile.ts';
+import { TRACE_SUFFIX } from '../counterexamples/traceWriter.ts';
 import { readTraceFile } from '../counterexamples/traceFiles.ts';
 import { judge, runProblems, verdictProblem, type CatalogueEntry } from './catalogue.ts';
+import { reportHeader } from './reportHeader.ts';
+import type { FixRunJson, VerifyFixReport } from './reportSchemas.ts';
 import { resolveTarget, type CustomVariant, type Target } from './resolve.ts';
 import { runCheck, type Bounds, type ClockViolation } from './runCheck.ts';
 import { TOOL_ROOT } from './scenarioDefinition.ts';
@@ -252,9 +254,9 @@ export function verifyFix(
   return { ...partial, verdict: coverLetter(partial) };
 }
 
-/** The verification as JSON: the same facts as the text, without timings. */
+/** The verification as JSON: the same facts as the text, without timings (reportSchemas.ts). */
 export function verificationJson(v: FixVerification): string {
-  const run = (e: CatalogueEntry) => {
+  const run = (e: CatalogueEntry): FixRunJson => {
     const r = e.run.result;
     return {
       variant: e.run.target.variant.name,
@@ -270,39 +272,34 @@ export function verificationJson(v: FixVerification): string {
         actual: x.actual,
         ...(x.depth === undefined ? {} : { depth: x.depth, message: x.message }),
       })),
-      vacuous: e.vacuous,
+      vacuous: [...e.vacuous],
       ...(r.error === undefined ? {} : { error: r.error.message }),
     };
   };
-  return `${JSON.stringify(
-    {
-      tool: 'clockcheck',
-      toolVersion: toolVersion(),
-      modelHash: modelHash(),
-      scenario: v.scenario,
-      params: v.params,
-      baseline: {
-        ...run(v.baseline),
-        ...(v.bug === undefined
-          ? {}
-          : {
-              counterexample: {
-                invariant: v.bug.invariant,
-                message: v.bug.message,
-                actions: v.bug.trace.actions.map(describeAction),
-              },
-            }),
-      },
-      fix: { file: v.fixOrigin, ...run(v.fix) },
-      counterexamples: v.replays.map((r) => ({
-        ...r,
-        ...(r.action === undefined ? {} : { action: describeAction(r.action) }),
-      })),
-      verified: v.verified,
-      problems: v.problems,
-      verdict: v.verdict,
+  const report: VerifyFixReport = {
+    ...reportHeader('verify-fix'),
+    scenario: v.scenario,
+    params: v.params,
+    baseline: {
+      ...run(v.baseline),
+      ...(v.bug === undefined
+        ? {}
+        : {
+            counterexample: {
+              invariant: v.bug.invariant,
+              message: v.bug.message,
+              actions: v.bug.trace.actions.map(describeAction),
+            },
+          }),
     },
-    null,
-    2,
-  )}\n`;
+    fix: { file: v.fixOrigin, ...run(v.fix) },
+    counterexamples: v.replays.map(({ action, ...r }) => ({
+      ...r,
+      ...(action === undefined ? {} : { action: describeAction(action) }),
+    })),
+    verified: v.verified,
+    problems: [...v.problems],
+    verdict: [...v.verdict],
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -25,3 +25,20 @@ export function writeOutput(path: string, text: string, force: boolean): void {
     throw new InputError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
+
+/** A report named `-` goes to standard output (`stdout`); any other name is a file. */
+export const STDOUT = '-';
+
+export function assertReportWritable(path: string, force: boolean): void {
+  if (path !== STDOUT) assertWritable(path, force);
+}
+
+export function writeReport(
+  path: string,
+  text: string,
+  force: boolean,
+  stdout: (text: string) => void = (t) => void process.stdout.write(t),
+): void {
+  if (path === STDOUT) stdout(text);
+  else writeOutput(path, text, force);
+}

@@ -105,6 +105,57 @@ export function diffItf(before: ItfValue, after: ItfValue): [string, string, str
   return changes;
 }
 
+/** A leaf's text as showItf writes its ITF form; undefined for a value that is not a leaf. */
+function leafText(v: unknown): string | undefined {
+  if (typeof v === 'bigint' || typeof v === 'string') return v.toString();
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toString() : undefined;
+  if (typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** Adds to `out` where two model values differ; false when their shapes differ. */
+function walkChanges(
+  a: unknown,
+  b: unknown,
+  path: string,
+  out: [string, string, string][],
+): boolean {
+  if (a === b) return true;
+  const x = leafText(a);
+  const y = leafText(b);
+  if (x !== undefined || y !== undefined) {
+    if (x === undefined || y === undefined) return false;
+    if (x !== y) out.push([path, x, y]);
+    return true;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < b.length; i++)
+      if (!walkChanges(a[i], b[i], `${path}[${i}]`, out)) return false;
+    return true;
+  }
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
+  const before = a as Record<string, unknown>;
+  const after = b as Record<string, unknown>;
+  const keys = Object.keys(after);
+  if (keys.length !== Object.keys(before).length) return false;
+  for (const k of keys) {
+    if (!(k in before)) return false;
+    if (!walkChanges(before[k], after[k], path === '' ? k : `${path}.${k}`, out)) return false;
+  }
+  return true;
+}
+
+/**
+ * `diffItf(toItf(before), toItf(after))` for two model states, without converting what did not
+ * change: consecutive states of a trace share every record the step left alone (immer), so the
+ * walk skips them. States of another shape take the long way, with its errors.
+ */
+export function diffStates(before: unknown, after: unknown): [string, string, string][] {
+  const changes: [string, string, string][] = [];
+  return walkChanges(before, after, '', changes) ? changes : diffItf(toItf(before), toItf(after));
+}
+
 /**
  * A value read back from ITF into the shape of `template` (a model value of the same shape, such
  * as the model's initial state): each integer becomes a bigint or a number as the template's is.

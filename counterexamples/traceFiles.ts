@@ -1,7 +1,7 @@
 /**
- * Reading counterexample files from disk: one file, or every `.itf.json` directly in a folder
- * (sorted by name, so output is deterministic). Unreadable or invalid files are errors naming
- * the file.
+ * Reading counterexample files from disk: one file, or every `.itf.json` in a folder and the
+ * folders inside it (as `check --all --out-dir DIR` writes them, one folder per scenario), sorted
+ * by path, so output is deterministic. Unreadable or invalid files are errors naming the file.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,14 +32,19 @@ export function isFolder(path: string): boolean {
   }
 }
 
-/** Every counterexample file directly in `dir`, parsed; an error if there is none. */
-export function readTraceFolder(dir: string): NamedTrace[] {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(TRACE_SUFFIX))
+/** The counterexample files in `dir` and below, as paths relative to it, sorted. */
+function traceFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(TRACE_SUFFIX) && statSync(join(dir, f)).isFile())
     .sort();
+}
+
+/** Every counterexample file in `dir` and its folders, parsed; an error if there is none. */
+export function readTraceFolder(dir: string): NamedTrace[] {
+  const files = traceFilesUnder(dir);
   if (files.length === 0)
     throw new InputError(
-      `${dir} holds no ${TRACE_SUFFIX} files (counterexamples/<scenario>/ does)`,
+      `${dir} holds no ${TRACE_SUFFIX} files, nor do its folders (counterexamples/ does)`,
     );
   return files.map((f) => readTraceFile(join(dir, f)));
 }

@@ -1,15 +1,25 @@
 /**
  * `clockcheck check <scenario> [--variant V] [--invariant NAME]`: explore and report. Exit 1 when a
  * violation is found or a run is vacuous (a `sometimes` property the variant keeps was never
- * reached), 0 when neither (whatever the scenario expects), 3 when --require-complete was given and
- * a run was truncated. `--scenario-file F` adds the user's scenarios (then the scenario name may be
- * left out when F has one); with `--variant-file FILE`, the variants come from the user's file and
- * each is shown side by side with its own base variant.
+ * reached), 0 when neither (whatever the scenario expects), 3 when a run found none but was
+ * truncated by a limit (a ✓ that no complete run supports), unless --allow-truncated.
+ * `--scenario-file F` adds the user's scenarios (then the scenario name may be left out when F has
+ * one); with `--variant-file FILE`, the variants come from the user's file and each is shown side
+ * by side with its own base variant. `--json FILE` (or `-`, standard output) writes the runs as
+ * data.
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runCatalogue, vacuityProblems, vacuousOf } from '../../check/catalogue.ts';
-import { catalogueJson, catalogueJunit } from '../../check/reports.ts';
+import {
+  judge,
+  onlyTruncated,
+  runCatalogue,
+  vacuityProblems,
+  vacuousOf,
+  type Catalogue,
+} from '../../check/catalogue.ts';
+import { catalogueJunit } from '../../check/junitReport.ts';
+import { catalogueJson, checkJson } from '../../check/reports.ts';
 import { InputError } from '../../check/inputError.ts';
 import { resolveTarget, type CustomVariant, type Target } from '../../check/resolve.ts';
 import { SCENARIOS } from '../../check/scenarios.ts';
@@ -26,7 +36,8 @@ import {
   type Bounds,
   type CheckRun,
 } from '../../check/runCheck.ts';
-import { assertWritable, writeOutput } from '../files.ts';
+import { githubActions } from '../githubActions.ts';
+import { assertReportWritable, assertWritable, writeOutput, writeReport } from '../files.ts';
 import { formatCatalogue } from '../format/catalogueTable.ts';
 import { formatRunHeader } from '../format/result.ts';
 import { formatSideBySide } from '../format/sideBySide.ts';
@@ -41,29 +52,36 @@ export interface CheckOptions {
   readonly out?: string;
   readonly outDir?: string;
   readonly force: boolean;
-  readonly requireComplete: boolean;
+  /** A run truncated by a limit exits 0 rather than 3 (the user bounded it on purpose). */
+  readonly allowTruncated: boolean;
   readonly quiet: boolean;
   readonly bounds: Bounds;
   readonly json?: string;
   readonly junit?: string;
+  /** Where a report named `-` goes (standard output). */
+  readonly stdout?: (text: string) => void;
 }
 
 /**
  * `check --all`: every (scenario, variant) of the catalogue, and of the user's scenario file,
- * against its expected verdicts, as one table; exit 0 only if every verdict is as expected, every
- * run complete and none vacuous.
+ * against its expected verdicts, as one table. Exit 0 only if every verdict is as expected, every
+ * run complete and none vacuous; 1 on any other surprise; 3 when the only surprise is a truncated
+ * run (0 with --allow-truncated). Under GitHub Actions, each surprise is also an annotation and
+ * the table goes into the job's step summary.
  */
 export function checkAllCommand(
   options: CheckOptions,
   style: Style,
   print: (s: string) => void,
   files: UserFiles = NO_USER_FILES,
+  env: NodeJS.ProcessEnv = process.env,
 ): number {
   if (options.out !== undefined)
     throw new InputError('--all writes several counterexamples: use --out-dir');
   for (const file of [options.json, options.junit])
-    if (file !== undefined) assertWritable(file, options.force);
-  const started = performance.now();
+    if (file !== undefined) assertReportWritable(file, options.force);
+  const started = Date.now();
+  const startedMs = performance.now();
   const progress = progressLine(options.quiet);
   const catalogue = runCatalogue(
     options.bounds,
@@ -76,12 +94,30 @@ export function checkAllCommand(
     (target) => fromUserFiles(target, files),
   );
   progress.done();
-  print(formatCatalogue(catalogue, style, performance.now() - started));
+  const elapsedMs = performance.now() - startedMs;
+  print(formatCatalogue(catalogue, style, elapsedMs));
   if (options.json !== undefined)
-    writeOutput(options.json, catalogueJson(catalogue), options.force);
+    writeReport(options.json, catalogueJson(catalogue), options.force, options.stdout);
   if (options.junit !== undefined)
-    writeOutput(options.junit, catalogueJunit(catalogue), options.force);
-  return catalogue.asExpected ? 0 : 1;
+    writeReport(
+      options.junit,
+      catalogueJunit(catalogue, {
+        startedAt: new Date(started),
+        elapsedMs,
+        allowTruncated: options.allowTruncated,
+      }),
+      options.force,
+      options.stdout,
+    );
+  githubActions(env)?.report(catalogue, options.allowTruncated, elapsedMs, print);
+  return catalogueExit(catalogue, options.allowTruncated);
+}
+
+function catalogueExit(c: Catalogue, allowTruncated: boolean): number {
+  const wrong = c.entries.filter((e) => !e.asExpected);
+  if (wrong.length === 0) return 0;
+  if (!wrong.every(onlyTruncated)) return 1;
+  return allowTruncated ? 0 : 3;
 }
 
 function writeCounterexamples(run: CheckRun, dir: string, force: boolean): void {
@@ -130,14 +166,20 @@ export function checkCommand(
       throw new InputError('--out names one file: give --variant too, or use --out-dir');
     assertWritable(options.out, options.force);
   }
+  if (options.json !== undefined) assertReportWritable(options.json, options.force);
 
-  let exit = 0;
+  const runs: CheckRun[] = [];
   for (const [i, target] of targets.entries()) {
     if (i > 0) print('');
-    const run = runAndReport(target, options, style, print);
-    exit = Math.max(exit, exitFor(run, options));
+    runs.push(runAndReport(target, options, style, print));
   }
-  return exit;
+  writeCheckJson(scenario.name, runs, options);
+  return runs.reduce((exit, run) => Math.max(exit, exitFor(run, options)), 0);
+}
+
+function writeCheckJson(scenario: string, runs: readonly CheckRun[], options: CheckOptions): void {
+  if (options.json === undefined) return;
+  writeReport(options.json, checkJson(scenario, runs.map(judge)), options.force, options.stdout);
 }
 
 function runAndReport(
@@ -155,13 +197,13 @@ function runAndReport(
 }
 
 /**
- * 1 for a violation, a model error or a vacuous run, 3 for a truncated run with
- * --require-complete, else 0.
+ * 1 for a violation, a model error or a vacuous run, 3 for a truncated run (unless allowed),
+ * else 0.
  */
 function exitFor(run: CheckRun, options: CheckOptions): number {
   if (run.result.status === 'error' || run.result.violations.length > 0) return 1;
   if (vacuousOf(run.result).length > 0) return 1;
-  return options.requireComplete && !run.result.complete ? 3 : 0;
+  return !run.result.complete && !options.allowTruncated ? 3 : 0;
 }
 
 /**
@@ -196,6 +238,7 @@ export function checkVariantFileCommand(
       );
     assertWritable(options.out, options.force);
   }
+  if (options.json !== undefined) assertReportWritable(options.json, options.force);
   // Each base once, checked for what its variants are checked for (that the base can check).
   const bases = [...new Set(fixes.map((f) => f.base))];
   const baseTargets = bases.map((base) => {
@@ -235,6 +278,7 @@ export function checkVariantFileCommand(
   }
   print('');
   print(formatSideBySide(runs, files.variantFile ?? '', style));
+  writeCheckJson(scenario.name, runs, options);
   return exit;
 }
 

@@ -2,13 +2,16 @@
  * `clockcheck list [--json] [--scenario-file F]`: the scenarios (the catalogue's, and the user's),
  * their variants with expected verdicts, and their parameters.
  */
+import { reportHeader } from '../../check/reportHeader.ts';
+import type { ListReport } from '../../check/reportSchemas.ts';
 import { SCENARIOS } from '../../check/scenarios.ts';
 import type { Scenario } from '../../model/scenarios/index.ts';
 import type { Style } from '../style.ts';
 
 export function listJson(scenarios: readonly Scenario[] = SCENARIOS): string {
-  return `${JSON.stringify(
-    scenarios.map((s) => ({
+  const report: ListReport = {
+    ...reportHeader('list'),
+    scenarios: scenarios.map((s) => ({
       name: s.name,
       title: s.title,
       source: s.source,
@@ -19,13 +22,13 @@ export function listJson(scenarios: readonly Scenario[] = SCENARIOS): string {
         when: inv.when,
       })),
       sometimes: s.sometimes.map((p) => ({ name: p.name, meaning: p.meaning ?? '' })),
-      causeOff: s.causeOff,
+      causeOff: { ...s.causeOff },
       baseline: s.baseline,
       variants: s.variants.map((v) => ({
         name: v.name,
         description: v.description,
         expected: v.expected,
-        sometimes: v.sometimes,
+        sometimes: [...v.sometimes],
       })),
       params: s.params.map((p) =>
         p.type === 'integer'
@@ -46,9 +49,8 @@ export function listJson(scenarios: readonly Scenario[] = SCENARIOS): string {
             },
       ),
     })),
-    null,
-    2,
-  )}\n`;
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 export function listText(style: Style, scenarios: readonly Scenario[] = SCENARIOS): string {

@@ -13,7 +13,7 @@ import { chooseScenario, fromUserFiles, type UserFiles } from '../../check/userF
 import type { Scenario } from '../../model/scenarios/index.ts';
 import { verificationJson, verifyFix, type CounterexampleReplay } from '../../check/verifyFix.ts';
 import { describeAction } from '../../model/actions.ts';
-import { assertWritable, writeOutput } from '../files.ts';
+import { assertReportWritable, writeReport } from '../files.ts';
 import { formatRunHeader } from '../format/result.ts';
 import { progressLine } from '../progress.ts';
 import type { Style } from '../style.ts';
@@ -26,6 +26,8 @@ export interface VerifyFixOptions {
   readonly json?: string;
   readonly force: boolean;
   readonly quiet: boolean;
+  /** Where `--json -` writes (standard output). */
+  readonly stdout?: (text: string) => void;
 }
 
 function replayLine(r: CounterexampleReplay, fix: string, style: Style): string {
@@ -78,7 +80,7 @@ export function verifyFixCommand(
   print: (s: string) => void,
 ): number {
   const scenario = chooseScenario(files, scenarioName);
-  if (options.json !== undefined) assertWritable(options.json, options.force);
+  if (options.json !== undefined) assertReportWritable(options.json, options.force);
   const fix = chooseFix(scenario, files, options.variant);
   const where = fix.origin === 'the catalogue' ? 'built in' : fix.origin;
 
@@ -120,6 +122,7 @@ export function verifyFixCommand(
   print(style.bold('4. verdict'));
   for (const p of v.problems) print(style.red(`  ! ${p}`));
   print(v.verdict.map((line) => `  ${line}`).join('\n'));
-  if (options.json !== undefined) writeOutput(options.json, verificationJson(v), options.force);
+  if (options.json !== undefined)
+    writeReport(options.json, verificationJson(v), options.force, options.stdout);
   return v.verified ? 0 : 1;
 }

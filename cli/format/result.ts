@@ -2,8 +2,14 @@
 import type { CheckRun } from '../../check/runCheck.ts';
 import type { Style } from '../style.ts';
 
+/**
+ * A whole count with thousands separators, as toLocaleString('en-US') writes it, without the
+ * locale data, whose first use costs a short command a tenth of its time.
+ */
 export function formatNumber(n: number): string {
-  return n.toLocaleString('en-US');
+  const [whole = '', fraction] = String(n).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 export function formatSeconds(ms: number): string {

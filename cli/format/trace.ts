@@ -1,5 +1,5 @@
 /** A trace as text: one row per step, the action taken and the fields it changed (old → new). */
-import { diffItf, toItf, type ItfValue } from '../../counterexamples/itf.ts';
+import { diffStates } from '../../counterexamples/itf.ts';
 import { describeAction, type ClockAction } from '../../model/actions.ts';
 import type { Style } from '../style.ts';
 
@@ -13,14 +13,13 @@ export function traceRows(
   states: readonly unknown[],
   actions: readonly (ClockAction | null)[],
 ): TraceRow[] {
-  const itf = states.map((s) => toItf(s) as ItfValue);
-  return itf.map((state, i) => ({
+  return states.map((state, i) => ({
     step: i,
     action: i === 0 ? '(initial state)' : describeAction(actions[i - 1] ?? actions[i]!),
     changes:
       i === 0
         ? []
-        : diffItf(itf[i - 1]!, state).map(([path, was, now]) => `${path} ${was} → ${now}`),
+        : diffStates(states[i - 1], state).map(([path, was, now]) => `${path} ${was} → ${now}`),
   }));
 }
 

@@ -6,7 +6,7 @@
 import type { Model } from '../model.ts';
 
 export interface ModelDescriptor {
-  /** A file: URL of the module (TypeScript is fine: workers load tsx). */
+  /** A file: URL of the module (TypeScript only from the sources, where workers load tsx). */
   readonly module: string;
   /** The name of the exported function that builds the model. */
   readonly export: string;

@@ -5,12 +5,7 @@
  * block (Atomics.wait) until every worker has reported, waking every tick to let the coordinator
  * look at its limits and report progress. Each pair of workers gets a channel of its own.
  */
-import {
-  MessageChannel,
-  receiveMessageOnPort,
-  Worker,
-  type MessagePort,
-} from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ModelDescriptor } from './descriptor.ts';
 import {
   CONTROL,
@@ -22,6 +17,18 @@ import {
 } from './protocol.ts';
 
 type Of<T extends Report['type']> = Extract<Report, { type: T }>;
+
+/** node:worker_threads, loaded by the first pool: a run on one thread never loads it. */
+const threads = () => process.getBuiltinModule('node:worker_threads');
+
+/**
+ * What a worker thread runs. A worker starts with plain Node whatever its parent runs under, so from
+ * the TypeScript sources it goes through workerEntry.mjs, which registers tsx first; compiled
+ * (dist/), it runs worker.js itself.
+ */
+const WORKER_ENTRY = new URL(import.meta.url).pathname.endsWith('.ts')
+  ? new URL('./workerEntry.mjs', import.meta.url)
+  : new URL('./worker.js', import.meta.url);
 
 /** How long the coordinator sleeps between looks at the clock, the memory and the progress. */
 export const TICK_MS = 200;
@@ -54,16 +61,16 @@ export class Pool {
     );
     for (let a = 0; a < count; a++) {
       for (let b = a + 1; b < count; b++) {
-        const { port1, port2 } = new MessageChannel();
+        const { port1, port2 } = new (threads().MessageChannel)();
         peers[a]![b] = port1;
         peers[b]![a] = port2;
       }
     }
     for (let index = 0; index < count; index++) {
-      const { port1, port2 } = new MessageChannel();
+      const { port1, port2 } = new (threads().MessageChannel)();
       const setup = { index, workers: count, descriptor, symmetry, control: buffer };
       const mine = peers[index]!;
-      const thread = new Worker(new URL('./workerEntry.mjs', import.meta.url), {
+      const thread = new (threads().Worker)(WORKER_ENTRY, {
         workerData: { setup, port: port2, peers: mine },
         transferList: [port2, ...mine.filter((p): p is MessagePort => p !== null)],
         execArgv: [],
@@ -131,11 +138,11 @@ export class Pool {
   /** The next report of every worker, which must be of type `type` (see `await`). */
   read<T extends Report['type']>(type: T): Of<T>[] {
     return this.ports.map((port, w) => {
-      let received = receiveMessageOnPort(port);
+      let received = threads().receiveMessageOnPort(port);
       // The report is posted before the counter moves; wait for it should it lag behind.
       while (received === undefined) {
         Atomics.wait(this.control, CONTROL.done, Atomics.load(this.control, CONTROL.done), 1);
-        received = receiveMessageOnPort(port);
+        received = threads().receiveMessageOnPort(port);
       }
       const report = received.message as Report;
       if (report.type === 'failed') throw new Error(`worker ${w}: ${report.message}`);

@@ -6,6 +6,7 @@ import { resolveUserVariant } from '../../check/userVariant.ts';
 import { savedCounterexamples, verificationJson, verifyFix } from '../../check/verifyFix.ts';
 import { guestTsc } from '../../model/clocks.ts';
 import { disarm, kick } from '../../model/timers.ts';
+import { expectValidReport } from '../reports.ts';
 
 const clamp = resolveUserVariant(
   defineVariant({
@@ -47,8 +48,15 @@ describe('verifyFix', () => {
     );
   });
 
-  it('the same inputs give the same JSON, byte for byte', () => {
-    expect(verificationJson(verifyFix(clamp))).toBe(verificationJson(verifyFix(clamp)));
+  it('the same inputs give the same JSON, byte for byte, valid against its schema', () => {
+    const json = verificationJson(verifyFix(clamp));
+    expect(json).toBe(verificationJson(verifyFix(clamp)));
+    expect(expectValidReport('verify-fix', json)).toMatchObject({
+      schemaVersion: 1,
+      report: 'verify-fix',
+      tool: 'clockcheck',
+      verified: true,
+    });
   });
 
   it('a violation the fix declares acceptable does not fail it, nor do its counterexamples', () => {

@@ -3,8 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const BIN = join(import.meta.dirname, '../../cli/bin.mjs');
+import { REPO, SOURCE_BIN } from '../helpers.ts';
 
 /** A user's fix in a directory of its own: no package.json, no node_modules. */
 function userFix(text: string): string {
@@ -29,8 +28,9 @@ export default defineVariant({
 `);
     const r = spawnSync(
       process.execPath,
-      [BIN, 'verify-fix', 'unsynced-tsc', '--variant-file', file],
+      [...SOURCE_BIN, 'verify-fix', 'unsynced-tsc', '--variant-file', file],
       {
+        cwd: REPO,
         encoding: 'utf8',
       },
     );
@@ -46,9 +46,14 @@ export default defineVariant({
     const file = userFix(
       `import { defineVariant } from 'clockcheck';\nexport default defineVariant(\n`,
     );
-    const r = spawnSync(process.execPath, [BIN, 'check', 'unsynced-tsc', '--variant-file', file], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [...SOURCE_BIN, 'check', 'unsynced-tsc', '--variant-file', file],
+      {
+        cwd: REPO,
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
       /^clockcheck: \S+my-fix\.ts failed to load: Transform failed with 1 error: \S+my-fix\.ts:3:0: ERROR: Unexpected end of file \(expected a TypeScript module that exports defineVariant\(\{\.\.\.\}\) from 'clockcheck' \(default or named\)\)\n$/,

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../check/scenarios.ts';
+import { checkAllCommand } from '../../cli/commands/check.ts';
+import { makeStyle } from '../../cli/style.ts';
 import { cli, type CliRun } from '../helpers.ts';
+import { expectValidJunit } from '../reports.ts';
 
 describe('clockcheck check --all', () => {
   const dir = mkdtempSync(join(tmpdir(), 'clockcheck-all-'));
@@ -55,17 +58,80 @@ describe('clockcheck check --all', () => {
     expect(again.code).toBe(0);
   });
 
-  it('--junit: one testcase per scenario, variant and invariant, none failing', () => {
+  it('--junit: one testcase per scenario, variant and invariant, none failing, valid JUnit', async () => {
     const xml = readFileSync(join(dir, 'v.xml'), 'utf8');
+    await expectValidJunit(xml);
     expect(xml).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="clockcheck">/,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="clockcheck" tests="35" failures="0" errors="0" time="[\d.]+">/,
     );
     expect(xml.match(/<testcase /g)).toHaveLength(35);
     expect(xml.match(/<testsuite /g)).toHaveLength(5);
+    expect(xml).toMatch(
+      /<testsuite name="tsc-deadline-ntp" id="0" tests="15" failures="0" errors="0" skipped="0" time="[\d.]+" timestamp="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" hostname="[^"]+">/,
+    );
     expect(xml).toContain(
       '<testcase classname="tsc-deadline-ntp.recheck-and-block" name="no-lost-timer"',
     );
     expect(xml).not.toContain('<failure');
+    // Each testcase has its share of its run's time: per suite they add up to the suite's time.
+    for (const suite of xml.split('<testsuite ').slice(1)) {
+      const time = Number(/time="([\d.]+)"/.exec(suite)![1]);
+      const cases = [...suite.matchAll(/<testcase [^>]*time="([\d.]+)"/g)].map((m) => Number(m[1]));
+      expect(Math.abs(cases.reduce((a, b) => a + b, 0) - time)).toBeLessThan(0.001 * cases.length);
+    }
+  });
+
+  it('--json - and --junit -: the report on standard output, the table on standard error', () => {
+    const json = cli('check', '--all', '--json', '-');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject({ report: 'check-all', asExpected: true });
+    expect(json.err).toMatch(/^scenario\s+variant\s+invariant/);
+    const junit = cli('check', '--all', '--junit', '-');
+    expect(junit.out).toMatch(/^<\?xml /);
+    expect(junit.err).toContain('every verdict as expected');
+    expect(cli('check', '--all', '--json', '-', '--junit', '-')).toMatchObject({
+      code: 2,
+      err: 'clockcheck: only one report can go to standard output (-): write the other to a file\n',
+    });
+  });
+
+  it('a run truncated by a limit: exit 3, or 0 with --allow-truncated; a missed violation: exit 1', () => {
+    // At depth 16 every expected violation is found, but some runs are not complete.
+    const bounded = cli('check', '--all', '--max-depth', '16');
+    expect(bounded.out).toContain('truncated (depth)');
+    expect(bounded.code).toBe(3);
+    expect(cli('check', '--all', '--max-depth', '16', '--allow-truncated').code).toBe(0);
+    expect(cli('check', '--all', '--max-depth', '3', '--allow-truncated').code).toBe(1);
+  });
+
+  it('under GitHub Actions: an ::error annotation per surprise, the table in the step summary', () => {
+    const summary = join(dir, 'summary.md');
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary };
+    const lines: string[] = [];
+    const options = {
+      param: [],
+      force: false,
+      allowTruncated: false,
+      quiet: true,
+      bounds: { maxDepth: 3 },
+    };
+    const code = checkAllCommand(options, makeStyle(false), (l) => lines.push(l), undefined, env);
+    expect(code).toBe(1);
+    const annotations = lines.filter((l) => l.startsWith('::'));
+    expect(annotations).toContain(
+      '::error title=clockcheck unsynced-tsc / global-clamp::unsynced-tsc / global-clamp: not complete (depth), so nothing it holds is proved',
+    );
+    expect(annotations.every((a) => /^::error title=clockcheck [^:]+::[^\n]+$/.test(a))).toBe(true);
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toMatch(/^## clockcheck check --all\n/);
+    expect(md).toContain('| scenario | variant | invariant | expected | actual |');
+    expect(md).toContain(
+      '| unsynced-tsc | global-clamp | guest-monotonic | ✓ | ✓ | **surprise** |',
+    );
+    // Elsewhere, neither.
+    const quiet: string[] = [];
+    checkAllCommand(options, makeStyle(false), (l) => quiet.push(l), undefined, {});
+    expect(quiet.some((l) => l.startsWith('::'))).toBe(false);
   });
 
   it('the README shows the table as the tool prints it (timings aside)', () => {

@@ -38,6 +38,19 @@ describe('clockcheck replay FOLDER', () => {
     );
   });
 
+  it('a folder that check --all --out-dir wrote: the counterexamples in its scenario folders too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clockcheck-out-'));
+    expect(cli('check', '--all', '--out-dir', dir, '--quiet').code).toBe(0);
+    const r = cli('replay', dir);
+    expect(r.code).toBe(0);
+    const files = r.out.split('\n').filter((l) => l.includes(': reproduced: '));
+    expect(files).toHaveLength(15);
+    expect(files[0]).toMatch(
+      new RegExp(`^${join(dir, 'arm64-counter-offset', 'per-vcpu-absolute-restore')}\\.`),
+    );
+    expect(r.out).toContain('15 files: 15 reproduced, 0 not reproduced, 0 diverged');
+  });
+
   it('one file that diverges under the variant is not neutralized: exit 1', () => {
     const r = cli(
       'replay',

@@ -29,14 +29,30 @@ describe('clockcheck show', () => {
     expect(r.out).not.toMatch(ANSI);
   });
 
-  it('colours on a terminal only, and never with --no-color or NO_COLOR', () => {
-    vi.stubEnv('FORCE_COLOR', undefined as unknown as string);
-    delete process.env['FORCE_COLOR'];
-    delete process.env['NO_COLOR'];
+  it('colours as Node decides: on a colour terminal, never with --no-color, NO_COLOR, FORCE_COLOR=0 or TERM=dumb', () => {
+    for (const name of [
+      'FORCE_COLOR',
+      'NO_COLOR',
+      'NODE_DISABLE_COLORS',
+      'CI',
+      'COLORTERM',
+      'TMUX',
+    ])
+      vi.stubEnv(name, undefined);
+    vi.stubEnv('TERM', 'xterm-256color');
     expect(onTerminal('show', file)).toMatch(ANSI);
     expect(onTerminal('--no-color', 'show', file)).not.toMatch(ANSI);
+    expect(cli('show', file).out).not.toMatch(ANSI); // not a terminal
     vi.stubEnv('NO_COLOR', '1');
     expect(onTerminal('show', file)).not.toMatch(ANSI);
+    vi.stubEnv('NO_COLOR', undefined);
+    vi.stubEnv('TERM', 'dumb');
+    expect(onTerminal('show', file)).not.toMatch(ANSI);
+    vi.stubEnv('TERM', 'xterm-256color');
+    vi.stubEnv('FORCE_COLOR', '0');
+    expect(onTerminal('show', file)).not.toMatch(ANSI);
+    vi.stubEnv('FORCE_COLOR', '1');
+    expect(cli('show', file).out).toMatch(ANSI); // forced on, even off a terminal
   });
 
   it('--html never overwrites without --force and leaves no temporary file', () => {

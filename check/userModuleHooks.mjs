@@ -1,9 +1,9 @@
-// Module resolution hooks for users' variant files (registered by variantFile.ts with
+// Module resolution hooks for users' own modules (registered by userModule.ts with
 // module.register). Plain JavaScript because Node runs hooks on its own loader thread, before any
-// TypeScript support is in place there.
+// TypeScript support is in place there; the build copies this file into dist/check/ as it is.
 //
-// - `clockcheck` (and `clockcheck/...`) resolves to the running clockcheck, whatever is installed
-//   beside the user's file: a variant is checked against the model of the tool that checks it.
+// - `clockcheck` resolves to the running clockcheck, whatever is installed beside the user's
+//   file: a variant is checked against the model of the tool that checks it.
 // - A TypeScript file outside node_modules is an ES module even where no package.json says
 //   "type": "module" (a variant file in a bare directory): variant files are written as ES modules.
 
