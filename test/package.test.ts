@@ -164,7 +164,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('the packed package, installed into a fresh project', () => {
   it('publishes exactly dist/, the saved counterexamples, examples/, README and LICENSE', () => {
     const allowed =
-      /^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts|mjs|json)|counterexamples\/[a-z0-9-]+\/[a-z0-9.-]+\.itf\.json|examples\/[a-z0-9.-]+\.(ts|itf\.json))$/;
+      /^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts|mjs|json)|counterexamples\/[a-z0-9-]+\/[a-z0-9.-]+\.itf\.json|examples\/([a-z0-9.-]+\.(ts|itf\.json)|counterexamples\/[a-z0-9-]+\/[a-z0-9.-]+\.itf\.json))$/;
     expect(packed.filter((f) => !allowed.test(f))).toEqual([]);
     const committed = readdirSync(join(REPO, 'counterexamples'), { withFileTypes: true })
       .filter((d) => d.isDirectory())
@@ -173,7 +173,14 @@ describe('the packed package, installed into a fresh project', () => {
           (f) => `counterexamples/${d.name}/${f}`,
         ),
       );
-    const examples = readdirSync(join(REPO, 'examples')).map((f) => `examples/${f}`);
+    const examples = readdirSync(join(REPO, 'examples'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map(
+        (e) =>
+          `${join(e.parentPath, e.name)
+            .slice(REPO.length + 1)
+            .replaceAll('\\', '/')}`,
+      );
     expect(packed).toEqual(expect.arrayContaining([...committed, ...examples]));
     expect(packed).toEqual(
       expect.arrayContaining([

@@ -57,4 +57,25 @@ describe('README', () => {
     const table = r.out.trimEnd().split('\n').slice(-5).join('\n');
     expect(shownOutput(`${command} | tail -n 5`)).toBe(table);
   });
+
+  it('"Write your own scenario": the example is examples/scaled-tsc.ts, and the outputs are what the tool prints', async () => {
+    const section = README.indexOf('### Write your own scenario');
+    const from = README.indexOf('```ts\n', section) + '```ts\n'.length;
+    const shown = README.slice(from, README.indexOf('```\n', from));
+    expect(shown).toBe(
+      readFileSync(join(import.meta.dirname, '../examples/scaled-tsc.ts'), 'utf8'),
+    );
+    const timeless = (text: string) => text.replace(/ in \d+\.\d+ s$/gm, ' in … s');
+    const check = 'check --scenario-file examples/scaled-tsc.ts --variant no-clamp';
+    const c = await cliAsync(...check.split(' '));
+    expect(timeless(shownOutput(`${check} | head -n 6`))).toBe(
+      timeless(c.out.split('\n').slice(0, 6).join('\n')),
+    );
+    const verify = 'verify-fix --scenario-file examples/scaled-tsc.ts --variant global-clamp';
+    const v = await cliAsync(...verify.split(' '));
+    expect(v.code).toBe(0);
+    const tail = v.out.trimEnd().split('\n').slice(-5).join('\n');
+    const hashless = (text: string) => text.replace(/model sha256:[0-9a-f]+/, 'model sha256:…');
+    expect(hashless(shownOutput(`${verify} | tail -n 5`))).toBe(hashless(tail));
+  });
 });

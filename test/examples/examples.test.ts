@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadScenarioFile } from '../../check/scenarioFile.ts';
 import { loadVariantFile } from '../../check/variantFile.ts';
+import { cliAsync } from '../helpers.ts';
 import { resolveTarget } from '../../check/resolve.ts';
 import { runCheck } from '../../check/runCheck.ts';
 import { replayTrace } from '../../counterexamples/replay.ts';
@@ -15,12 +17,17 @@ async function variantOf(file: string) {
 }
 
 describe('examples/', () => {
-  it('ships a fix that holds and one that does not, each with a test below', () => {
+  it('ships two fixes, an invariant of the user’s own and a scenario of the user’s own, each with a test below', () => {
     expect(readdirSync(DIR).sort()).toEqual([
+      'counterexamples',
       'read-not-behind-raw.ts',
       'rearm-remaining.ts',
       'rearm-stale-target.no-lost-timer.itf.json',
       'rearm-stale-target.ts',
+      'scaled-tsc.ts',
+    ]);
+    expect(readdirSync(join(DIR, 'counterexamples/scaled-tsc'))).toEqual([
+      'no-clamp.guest-monotonic.itf.json',
     ]);
   });
 
@@ -71,5 +78,61 @@ describe('examples/', () => {
     const replay = replayTrace(trace, { variant: await variantOf('rearm-remaining.ts') });
     expect(replay.sameVariant).toBe(false);
     expect(replay.outcome.kind).not.toBe('violated');
+  });
+
+  describe('scaled-tsc.ts: three vCPUs with a scaled guest TSC on unsynchronized pCPUs, end to end', () => {
+    const FILE = join(DIR, 'scaled-tsc.ts');
+    const SAVED = join(DIR, 'counterexamples/scaled-tsc/no-clamp.guest-monotonic.itf.json');
+
+    // Pinned: a model change that alters these shows up in review.
+    it.each([
+      ['no-clamp', 832, 7, ['guest-monotonic@4']],
+      ['global-clamp', 832, 7, []],
+    ] as const)(
+      '%s: %i states, depth %i, violated %j',
+      async (variant, states, depth, violated) => {
+        const [scenario] = await loadScenarioFile(FILE);
+        const { result } = runCheck(resolveTarget({ scenario: scenario!, variant }));
+        expect(result.complete).toBe(true);
+        expect(result.stats.distinctStates).toBe(states);
+        expect(result.stats.maxDepth).toBe(depth);
+        expect(result.violations.map((v) => `${v.invariant}@${v.depth}`)).toEqual(violated);
+        expect(result.sometimes.every((p) => p.reached)).toBe(true);
+      },
+    );
+
+    it('check, replay, show and verify-fix take it, and its saved counterexample', async () => {
+      const checked = await cliAsync('check', '--scenario-file', FILE, '--variant', 'no-clamp');
+      expect(checked.code).toBe(1);
+      expect(checked.out).toContain(
+        'task 0 read 1000999899 on vCPU2 at t=1000000ns after reading 1000999999 on vCPU0 at t=1000000ns: time went backwards by 100 ns',
+      );
+      const replayed = await cliAsync('replay', SAVED, '--scenario-file', FILE);
+      expect(replayed.code).toBe(0);
+      expect(replayed.out).toContain('reproduced: guest-monotonic violated at step 4');
+      const shown = await cliAsync('show', SAVED, '--scenario-file', FILE);
+      expect(shown.code).toBe(0);
+      expect(shown.out).toContain('scaled-tsc / no-clamp: guest-monotonic violated in 4 steps');
+      const verified = await cliAsync(
+        'verify-fix',
+        '--scenario-file',
+        FILE,
+        '--variant',
+        'global-clamp',
+        '--quiet',
+      );
+      expect(verified.code).toBe(0);
+      expect(verified.out).toContain(
+        '- saved counterexamples: 1 for these invariants, neutralized',
+      );
+    });
+
+    it('with the cause switched off (skewPpm=0), the baseline holds', async () => {
+      const [scenario] = await loadScenarioFile(FILE);
+      const { result } = runCheck(
+        resolveTarget({ scenario: scenario!, variant: 'no-clamp', params: { skewPpm: 0 } }),
+      );
+      expect([result.complete, result.violations]).toEqual([true, []]);
+    });
   });
 });
