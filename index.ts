@@ -78,6 +78,7 @@ export type { Policies, PolicyNames, PolicyPoint } from './model/policies/index.
 export { POLICY_LIBRARY } from './model/policies/index.ts';
 export type {
   InvariantNameOf,
+  KernelRef,
   ScenarioName,
   ScenarioRef,
   SometimesNameOf,

@@ -26,6 +26,7 @@ import type { ActionKind } from '../model/actions.ts';
 import type { PolicyNames, PolicyPoint } from '../model/policies/index.ts';
 import type { PolicyReplacements, TransitionReplacement } from '../model/policies/replacements.ts';
 import type {
+  KernelRef,
   ScenarioNames,
   ScenarioObserver,
   ScenarioRef,
@@ -53,6 +54,8 @@ export interface VariantDefinition<
   readonly name: string;
   /** One line: what the variant does. */
   readonly description: string;
+  /** The kernel code, or the patch, the variant models (shown by list and kept in traces). */
+  readonly kernel?: KernelRef;
   /** The variant it starts from; by default the scenario's baseline (its bug). */
   readonly base?: ScenarioNames<S>['variant'];
   /** Policy points it sets: a built-in implementation by name, or a replacement. */

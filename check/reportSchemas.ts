@@ -16,6 +16,19 @@ const params = z
   .record(z.string(), z.union([z.number(), z.boolean()]))
   .meta({ description: 'the scenario parameters the run used, by name' });
 const count = z.number().int().nonnegative();
+/** What a variant models (KernelRef): also in a counterexample's #meta. */
+export const kernelRefSchema = z
+  .strictObject({
+    functions: z
+      .array(z.string().min(1))
+      .min(1)
+      .meta({ description: 'the kernel functions it models, as file: function' }),
+    versions: z
+      .string()
+      .min(1)
+      .meta({ description: 'the kernel versions that did this, or the posted patch' }),
+  })
+  .meta({ description: 'the kernel code (or patch) the variant models' });
 
 function header<R extends string>(report: R) {
   return {
@@ -192,6 +205,7 @@ export const listReportSchema = z
           z.strictObject({
             name: z.string(),
             description: z.string(),
+            kernel: kernelRefSchema.optional(),
             expected: z.record(z.string(), verdict),
             sometimes: z
               .array(z.string())

@@ -12,7 +12,8 @@ import {
   type Violation,
 } from '../explorer/index.ts';
 import { modelHash, toolVersion } from '../counterexamples/modelHash.ts';
-import { serializeTrace } from '../counterexamples/traceWriter.ts';
+import { serializeTrace, type TraceMeta } from '../counterexamples/traceWriter.ts';
+import type { VariantSpec } from '../model/scenarios/scenario.ts';
 import type { ClockAction } from '../model/actions.ts';
 import type { ClockState } from '../model/state.ts';
 import { targetDescriptor, targetOptionsOf, type Target } from './resolve.ts';
@@ -69,6 +70,11 @@ export function heapUsed(): number {
   return getHeapStatistics().used_heap_size;
 }
 
+/** A variant's `kernel` for a trace's #meta, `{}` when it names none. */
+export function kernelOf(variant: VariantSpec): Pick<TraceMeta, 'kernel'> {
+  return variant.kernel === undefined ? {} : { kernel: variant.kernel };
+}
+
 /** The counterexample file's text for one violation of a run. */
 export function counterexampleText(target: Target, violation: ClockViolation): string {
   return serializeTrace(
@@ -80,6 +86,7 @@ export function counterexampleText(target: Target, violation: ClockViolation): s
       invariant: violation.invariant,
       message: violation.message,
       modelHash: modelHash(),
+      ...kernelOf(target.variant),
     },
     violation.trace.states,
     violation.trace.actions,

@@ -32,6 +32,7 @@ import {
   checkReplacementsUsed,
   fail,
   isRecord,
+  kernelRefOf,
   resolvePolicyChoices,
   resolveTransitionReplacements,
   type Fields,
@@ -213,6 +214,7 @@ function variantOf(
   return {
     name,
     description,
+    ...kernelRefOf(def['kernel'], at),
     policies: choices,
     ...(transitions === undefined ? {} : { transitions }),
     settings: settingsOf(def['settings'], at),

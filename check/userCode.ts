@@ -31,6 +31,31 @@ export function fail(where: string, problem: string): never {
   throw new InputError(`${where}: ${problem}`);
 }
 
+/**
+ * A variant's `kernel` (what it models: functions and versions), checked; `{}` when absent, so
+ * that it spreads into a variant spec.
+ */
+export function kernelRefOf(
+  value: unknown,
+  where: string,
+): { kernel?: { functions: readonly string[]; versions: string } } {
+  if (value === undefined) return {};
+  const functions = isRecord(value) ? value['functions'] : undefined;
+  const versions = isRecord(value) ? value['versions'] : undefined;
+  if (
+    !Array.isArray(functions) ||
+    functions.length === 0 ||
+    !functions.every((f) => typeof f === 'string' && f.trim() !== '') ||
+    typeof versions !== 'string' ||
+    versions.trim() === ''
+  )
+    fail(
+      where,
+      "kernel must be { functions: ['file: function', ...], versions: 'v3.8–v4.4' } (or the patch)",
+    );
+  return { kernel: { functions: [...(functions as string[])], versions } };
+}
+
 export const POLICY_POINTS = Object.keys(POLICY_LIBRARY) as PolicyPoint[];
 /** Policy points whose replacement changes a draft (and so may return a new state instead). */
 const DRAFT_POINTS: readonly PolicyPoint[] = ['hrtimerExpiry', 'wakeCheck'];

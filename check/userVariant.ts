@@ -18,6 +18,7 @@ import { expectedOf, keptSometimes, propertyOf } from './scenarioDefinition.ts';
 import { findScenario, scenarioOf, variantNamed } from './scenarios.ts';
 import {
   fail,
+  kernelRefOf,
   resolvePolicyChoices,
   resolveTransitionReplacements,
   type Fields,
@@ -140,6 +141,7 @@ export function resolveUserVariant(
     spec: {
       name,
       description: def['description'],
+      ...kernelRefOf(def['kernel'], where),
       policies: { ...base.policies, ...choices },
       ...(mergedTransitions === undefined ? {} : { transitions: mergedTransitions }),
       settings: base.settings,

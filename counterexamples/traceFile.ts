@@ -35,6 +35,9 @@ const metaSchema = z.strictObject({
   invariant: z.string().min(1),
   message: z.string(),
   modelHash: z.string(),
+  kernel: z
+    .strictObject({ functions: z.array(z.string().min(1)).min(1), versions: z.string().min(1) })
+    .optional(),
 });
 
 const actionSchema = z

@@ -17,6 +17,8 @@ export interface TraceMeta {
   readonly invariant: string;
   readonly message: string;
   readonly modelHash: string;
+  /** What the variant models: its kernel functions and versions (absent for a user's without one). */
+  readonly kernel?: { readonly functions: readonly string[]; readonly versions: string };
 }
 
 export interface TraceStep {

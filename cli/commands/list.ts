@@ -5,7 +5,7 @@
 import { reportHeader } from '../../check/reportHeader.ts';
 import type { ListReport } from '../../check/reportSchemas.ts';
 import { SCENARIOS } from '../../check/scenarios.ts';
-import type { Scenario } from '../../model/scenarios/index.ts';
+import type { KernelRef, Scenario } from '../../model/scenarios/index.ts';
 import type { Style } from '../style.ts';
 
 export function listJson(scenarios: readonly Scenario[] = SCENARIOS): string {
@@ -27,6 +27,9 @@ export function listJson(scenarios: readonly Scenario[] = SCENARIOS): string {
       variants: s.variants.map((v) => ({
         name: v.name,
         description: v.description,
+        ...(v.kernel === undefined
+          ? {}
+          : { kernel: { functions: [...v.kernel.functions], versions: v.kernel.versions } }),
         expected: v.expected,
         sometimes: [...v.sometimes],
       })),
@@ -53,6 +56,11 @@ export function listJson(scenarios: readonly Scenario[] = SCENARIOS): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/** What a variant models, in one line: its kernel functions, then the versions. */
+export function kernelLine(kernel: KernelRef): string {
+  return `${kernel.functions.join(', ')} (${kernel.versions})`;
+}
+
 export function listText(style: Style, scenarios: readonly Scenario[] = SCENARIOS): string {
   const lines: string[] = [];
   // One column for the expected verdicts, wide enough for the longest variant name.
@@ -72,6 +80,8 @@ export function listText(style: Style, scenarios: readonly Scenario[] = SCENARIO
       const bug = s.origin === undefined ? 'the seed bug' : 'the bug';
       const baseline = v.name === s.baseline ? ` (baseline: ${bug})` : '';
       lines.push(`      ${style.dim(v.description + baseline)}`);
+      if (v.kernel !== undefined)
+        lines.push(`      ${style.dim(`models: ${kernelLine(v.kernel)}`)}`);
     }
     const params = s.params.map((p) => `${p.name}=${String(p.default)}`).join(' ');
     lines.push(`  parameters (--param name=value): ${params}`);

@@ -8,6 +8,7 @@
 import { minimizeTrace, type Minimized } from '../../counterexamples/minimize.ts';
 import { modelHash, toolVersion } from '../../counterexamples/modelHash.ts';
 import { readTraceFile } from '../../counterexamples/traceFiles.ts';
+import { kernelOf } from '../../check/runCheck.ts';
 import { NO_USER_FILES, type UserFiles } from '../../check/userFiles.ts';
 import { serializeTrace, TRACE_SUFFIX } from '../../counterexamples/traceFile.ts';
 import { describeAction } from '../../model/actions.ts';
@@ -53,6 +54,7 @@ export function minimizeCommand(
       invariant: meta.invariant,
       message: min.message,
       modelHash: modelHash(),
+      ...kernelOf(min.target.variant),
     },
     min.states,
     min.actions,

@@ -123,11 +123,23 @@ export interface VariantView {
   readonly settings: Readonly<Record<string, number | boolean>>;
 }
 
+/**
+ * What a variant models in the kernel, so a verdict can be followed back to the code: the kernel
+ * functions whose behaviour it is (file: function), and the versions in which the kernel did that
+ * ('v3.8–v4.4', 'since v4.8'), or the posted patch or proposal it is, by title and date.
+ */
+export interface KernelRef {
+  readonly functions: readonly string[];
+  readonly versions: string;
+}
+
 export interface ScenarioVariant<I extends string, M extends string, V extends string> {
   /** Lowercase words joined by dashes. */
   readonly name: V;
   /** One line: what the variant does (and which kernel, or which patch, does that). */
   readonly description: string;
+  /** The kernel code (or patch) the variant models; every built-in variant names it. */
+  readonly kernel?: KernelRef;
   readonly policies?: PolicyChoices;
   /** Whole transitions the variant replaces, by the kind of action each handles. */
   readonly transitions?: TransitionReplacements;

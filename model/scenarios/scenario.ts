@@ -10,9 +10,9 @@ import type { ClockConfig, Observer } from '../config.ts';
 import type { StateExtension } from '../stateExtension.ts';
 import type { PolicyChoice, PolicyPoint } from '../policies/index.ts';
 import type { TransitionOverrides } from '../transition.ts';
-import type { Verdict } from './defineScenario.ts';
+import type { KernelRef, Verdict } from './defineScenario.ts';
 
-export type { Verdict } from './defineScenario.ts';
+export type { KernelRef, Verdict } from './defineScenario.ts';
 
 export interface IntegerParam {
   readonly name: string;
@@ -38,6 +38,8 @@ export type ParamValues = Readonly<Record<string, number | boolean>>;
 export interface VariantSpec {
   readonly name: string;
   readonly description: string;
+  /** The kernel functions and versions (or the patch) it models. */
+  readonly kernel?: KernelRef;
   /** The policy points it sets: a built-in's name, or an implementation (a user's, wrapped). */
   readonly policies: { readonly [P in PolicyPoint]?: PolicyChoice<P> };
   /** The policy points it gives an implementation of its own (a user's). */

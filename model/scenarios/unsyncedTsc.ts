@@ -65,12 +65,26 @@ export const unsyncedTsc = defineScenario({
     {
       name: 'no-clamp',
       description: 'per-vCPU pvclock and no global clamp: each read returns what its vCPU computes',
+      kernel: {
+        functions: [
+          'arch/x86/kernel/pvclock.c: pvclock_clocksource_read (no last_value)',
+          'arch/x86/kvm/x86.c: kvm_write_guest_time (a page per vCPU, from its pCPU’s TSC)',
+        ],
+        versions: 'v2.6.27–v2.6.34',
+      },
       policies: { readClamp: 'none' },
       expected: { 'guest-monotonic': 'violated' },
     },
     {
       name: 'global-clamp',
       description: 'the last_value clamp: never return less than the largest value returned so far',
+      kernel: {
+        functions: [
+          'arch/x86/kernel/pvclock.c: pvclock_clocksource_read (the atomic64 last_value clamp)',
+        ],
+        versions:
+          'since v2.6.35 (489fb490dbf8, “x86, paravirt: Add a global synchronization point for pvclock”), to today; skipped when the page and valid_flags carry PVCLOCK_TSC_STABLE_BIT (so in v3.0)',
+      },
       policies: { readClamp: 'last-value' },
       expected: { 'guest-monotonic': 'holds' },
     },
@@ -78,6 +92,14 @@ export const unsyncedTsc = defineScenario({
       name: 'stable-bit-with-skew',
       description:
         'pages carry PVCLOCK_TSC_STABLE_BIT, so the kernel skips the clamp; the skew goes undetected',
+      kernel: {
+        functions: [
+          'arch/x86/kernel/pvclock.c: pvclock_clocksource_read (no clamp with PVCLOCK_TSC_STABLE_BIT)',
+          'arch/x86/kvm/x86.c: kvm_guest_time_update (PVCLOCK_TSC_STABLE_BIT with the masterclock)',
+        ],
+        versions:
+          'since v3.8 (d828199e8444, “KVM: x86: implement PVCLOCK_TSC_STABLE_BIT pvclock flag”)',
+      },
       policies: { readClamp: 'last-value-unless-stable' },
       settings: { stableBit: true },
       expected: { 'guest-monotonic': 'violated' },
