@@ -12,6 +12,7 @@ import {
   type Catalogue,
   type CatalogueEntry,
 } from '../check/catalogue.ts';
+import { runColumn } from './format/catalogueTable.ts';
 import { formatNumber, formatSeconds } from './format/result.ts';
 
 /** A workflow command's message: %, CR and LF escaped as the runner expects. */
@@ -38,12 +39,7 @@ const cell = (text: string): string => text.replaceAll('|', '\\|');
 
 function summaryRows(entry: CatalogueEntry): string[] {
   const { result, target } = entry.run;
-  const run =
-    result.status === 'error'
-      ? 'error'
-      : result.complete
-        ? 'complete'
-        : `truncated (${result.truncatedBy})`;
+  const run = runColumn(entry);
   return entry.verdicts.map((v) => {
     const mark = (x: 'holds' | 'violated', depth?: number) =>
       x === 'holds' ? '✓' : `✗${depth === undefined ? '' : ` ${depth}`}`;

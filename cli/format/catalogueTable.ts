@@ -25,14 +25,16 @@ function verdictText(v: InvariantVerdict, which: 'expected' | 'actual'): string 
   return v.actual === 'holds' ? '✓' : `✗ ${v.depth}`;
 }
 
+/** How a variant's run ended, for the table's `run` column (and the step summary's). */
+export function runColumn(entry: CatalogueEntry): string {
+  const { result } = entry.run;
+  if (result.status === 'error') return 'error';
+  return result.complete ? 'complete' : `truncated (${result.truncatedBy})`;
+}
+
 function rows(entry: CatalogueEntry): string[][] {
   const { result, target } = entry.run;
-  const run =
-    result.status === 'error'
-      ? 'error'
-      : result.complete
-        ? 'complete'
-        : `truncated (${result.truncatedBy})`;
+  const run = runColumn(entry);
   return entry.verdicts.map((v, i) =>
     i === 0
       ? [
