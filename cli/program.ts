@@ -130,14 +130,15 @@ export function buildProgram(
     .description(
       'list the scenarios, their variants with the expected verdicts, and their parameters',
     )
+    .argument('[scenario]', 'only this scenario')
     .option('--json', 'as JSON, with each parameter’s meaning, default and allowed range')
     .option('--scenario-file <file>', 'your own scenarios too (a file that exports defineScenario)')
-    .action((o: { json?: boolean; scenarioFile?: string }) => {
+    .action((name: string | undefined, o: { json?: boolean; scenarioFile?: string }) => {
       run(
         'list',
         o.scenarioFile === undefined ? {} : { scenarioFile: o.scenarioFile },
         (m, files, catalogue) => {
-          const all = [...catalogue, ...files.scenarios];
+          const all = m.listed([...files.scenarios, ...catalogue], name);
           io.out(o.json === true ? m.listJson(all) : `${m.listText(style(program, io), all)}\n`);
           return 0;
         },

@@ -4,9 +4,19 @@
  */
 import { reportHeader } from '../../check/reportHeader.ts';
 import type { ListReport } from '../../check/reportSchemas.ts';
-import { SCENARIOS } from '../../check/scenarios.ts';
+import { findScenario, SCENARIOS } from '../../check/scenarios.ts';
 import type { KernelRef, Scenario } from '../../model/scenarios/index.ts';
 import type { Style } from '../style.ts';
+
+/**
+ * The scenarios `list` shows: every one (the catalogue's first), or only the one named; an
+ * unknown name is bad input.
+ */
+export function listed(known: readonly Scenario[], name: string | undefined): Scenario[] {
+  const user = known.filter((s) => s.origin !== undefined);
+  const catalogue = known.filter((s) => s.origin === undefined);
+  return name === undefined ? [...catalogue, ...user] : [findScenario(name, user)];
+}
 
 export function listJson(scenarios: readonly Scenario[] = SCENARIOS): string {
   const report: ListReport = {
@@ -56,9 +66,12 @@ export function listJson(scenarios: readonly Scenario[] = SCENARIOS): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** What a variant models, in one line: its kernel functions, then the versions. */
-export function kernelLine(kernel: KernelRef): string {
-  return `${kernel.functions.join(', ')} (${kernel.versions})`;
+/** What a variant models, as list prints it under the variant: its kernel functions, then the versions. */
+export function kernelLines(kernel: KernelRef): string[] {
+  return [
+    ...kernel.functions.map((f, i) => `      ${i === 0 ? 'models:  ' : '         '} ${f}`),
+    `      versions: ${kernel.versions}`,
+  ];
 }
 
 export function listText(style: Style, scenarios: readonly Scenario[] = SCENARIOS): string {
@@ -80,8 +93,7 @@ export function listText(style: Style, scenarios: readonly Scenario[] = SCENARIO
       const bug = s.origin === undefined ? 'the seed bug' : 'the bug';
       const baseline = v.name === s.baseline ? ` (baseline: ${bug})` : '';
       lines.push(`      ${style.dim(v.description + baseline)}`);
-      if (v.kernel !== undefined)
-        lines.push(`      ${style.dim(`models: ${kernelLine(v.kernel)}`)}`);
+      if (v.kernel !== undefined) lines.push(...kernelLines(v.kernel).map((l) => style.dim(l)));
     }
     const params = s.params.map((p) => `${p.name}=${String(p.default)}`).join(' ');
     lines.push(`  parameters (--param name=value): ${params}`);

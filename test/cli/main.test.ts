@@ -25,6 +25,17 @@ describe('clockcheck list', () => {
     expect(skew).toMatchObject({ default: 100, min: 0, max: 10000, type: 'integer' });
   });
 
+  it('lists one scenario when named; an unknown name is one line and exit 2', () => {
+    const one = cli('list', 'unsynced-tsc');
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(/^unsynced-tsc: /);
+    expect(one.out).not.toContain('pvclock-read');
+    const bad = cli('list', 'unsynced');
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    expect(bad.err).toContain("unknown scenario 'unsynced'");
+  });
+
   it('names each scenario’s baseline, what a fix is compared with', () => {
     expect(cli('list').out).toMatch(/--variant no-clamp .*\n.*\(baseline: the seed bug\)\n/);
     const list = JSON.parse(cli('list', '--json').out) as {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelLine, listJson, listText } from '../../../cli/commands/list.ts';
+import { kernelLines, listed, listJson, listText } from '../../../cli/commands/list.ts';
 import { makeStyle } from '../../../cli/style.ts';
 
 const plainStyle = makeStyle(false);
@@ -22,9 +22,16 @@ describe('list', () => {
     }
   });
 
+  it('lists one scenario when named, and refuses a name it does not know', () => {
+    expect(listed(SCENARIOS, 'pvclock-read').map((s) => s.name)).toEqual(['pvclock-read']);
+    expect(() => listed(SCENARIOS, 'pvclock')).toThrow(/unknown scenario 'pvclock'/);
+    expect(listed(SCENARIOS, undefined)).toHaveLength(SCENARIOS.length);
+  });
+
   it('prints what a variant models under its description', () => {
     const text = listText(plainStyle);
     const v = SCENARIOS.find((s) => s.name === 'unsynced-tsc')!.variants[0]!;
-    expect(text).toContain(`      models: ${kernelLine(v.kernel!)}`);
+    expect(text).toContain(kernelLines(v.kernel!).join('\n'));
+    expect(text).toContain(`      models:   ${v.kernel!.functions[0]!}\n`);
   });
 });
