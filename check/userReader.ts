@@ -89,6 +89,8 @@ function resultProblem(
       return 'returns torn that is not a boolean';
     if (then['clamp'] !== undefined && typeof then['clamp'] !== 'function')
       return 'returns a clamp that is not a function';
+    if (then['requestClockUpdate'] !== undefined && typeof then['requestClockUpdate'] !== 'boolean')
+      return 'returns requestClockUpdate that is not a boolean';
     return undefined;
   }
   return `returned then: ${JSON.stringify(then)} (expected 'next', 'retry', { goTo: a step's name } or { value, flags })`;

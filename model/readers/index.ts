@@ -21,6 +21,7 @@ export {
   rdtscp,
   readFields,
   readVersion,
+  swingCappedRead,
   syscallRead,
   wholeRead,
 } from './steps.ts';

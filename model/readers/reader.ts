@@ -42,6 +42,11 @@ export interface ReadReturn {
   readonly flags: number;
   readonly torn?: boolean;
   readonly clamp?: ReadClampPolicy;
+  /**
+   * The read also asks the host to rewrite its vCPU's page (KVM_REQ_CLOCK_UPDATE, as a write of
+   * MSR_KVM_SYSTEM_TIME does): the vCPU leaves guest code until the host has (Graf's cap).
+   */
+  readonly requestClockUpdate?: boolean;
 }
 
 /** What comes after a step. */

@@ -12,21 +12,25 @@
  * - rdtscp: RDTSCP, the TSC and the CPU number (TSC_AUX) in one instruction: Lutomirski's
  *   proposal (2014), never merged.
  * - readFields: tsc_timestamp, system_time, tsc_to_system_mul, tsc_shift and flags, as
- *   __pvclock_read_cycles reads them, at one instant (a host write may be half done).
+ *   __pvclock_read_cycles reads them, at one instant (a host write may be half done); or some of
+ *   them, for a reader that reads them in two parts.
  * - recheck: the loop's exit test (pvclock_read_retry; the v3.8–v4.4 vDSO's `cpu != cpu1 ||
  *   (version & 1) || version changed`), then the VCLOCK_NONE / U64_MAX bail without
  *   PVCLOCK_TSC_STABLE_BIT, then the value.
  * - computeValue: `system_time + pvclock_scale_delta(tsc - tsc_timestamp, mul, shift)` (u64), in
  *   a step of its own.
  * - wholeRead: a whole read in one step.
+ * - swingCappedRead: Graf's PVCLOCK_DELTA_MAX cap (2010, posted): a whole read whose scaled delta
+ *   is capped, asking the host for a fresh page when it is.
  * - syscallRead: the vDSO's fallback, clock_gettime through the syscall: the guest kernel's
  *   kvm_clock_read → pvclock_clocksource_read on this vCPU's page with preemption off (one step),
  *   clamped to last_value unless the page is STABLE (valid_flags has the bit when the host
  *   advertises KVM_FEATURE_CLOCKSOURCE_STABLE_BIT).
  */
-import { pvclockReadCycles } from '../arith/index.ts';
+import { pvclockReadCycles, pvclockScaleDelta, pvtiPage, u64 } from '../arith/index.ts';
 import { guestTsc } from '../clocks.ts';
 import { readClampPolicies, type ReadClampPolicy } from '../policies/readClamp.ts';
+import { PVTI_FIELDS, type PvtiField } from '../policies/pvclockWriteProtocol.ts';
 import type { ReadProgress } from '../state.ts';
 import type { ReadCondition } from './conditions.ts';
 import { currentVcpuPage, pageHalfWritten, policyPage, type PageChoice } from './pages.ts';
@@ -88,16 +92,48 @@ export function readVersion(
   };
 }
 
-/** Reads every field of the chosen page at once, noting whether a host write was half done. */
-export function readFields(options: Named = {}): ReaderStep {
+/**
+ * Reads the fields of the chosen page at once, noting whether a host write was half done. With
+ * `fields`, only those (the others keep what the read had): a reader that reads its fields in
+ * two steps, as Lutomirski's proposal reads tsc_timestamp after the others, names each part;
+ * the later part (`continuing`) also counts the read as torn when a field an earlier part read
+ * has changed on the page since (the fields then come from two writes).
+ */
+export function readFields(
+  options: Named & { readonly fields?: readonly PvtiField[]; readonly continuing?: boolean } = {},
+): ReaderStep {
+  const { fields, continuing = false } = options;
+  if (fields === undefined)
+    return {
+      name: options.name ?? 'fields',
+      run: (c) => {
+        const page = c.read.pageVcpu;
+        return {
+          changes: { fields: c.s.vcpus[page]!.pvti, torn: pageHalfWritten(c.s, c.cfg, page) },
+          then: 'next',
+        };
+      },
+    };
+  const mine = new Set(fields);
+  const others = PVTI_FIELDS.filter((f) => !mine.has(f));
   return {
     name: options.name ?? 'fields',
     run: (c) => {
       const page = c.read.pageVcpu;
-      return {
-        changes: { fields: c.s.vcpus[page]!.pvti, torn: pageHalfWritten(c.s, c.cfg, page) },
-        then: 'next',
-      };
+      const now = c.s.vcpus[page]!.pvti;
+      const had = c.read.fields;
+      const from = (f: PvtiField) => (mine.has(f) ? now : had);
+      const read = pvtiPage(
+        had.version,
+        from('tscTimestamp').tscTimestamp,
+        from('systemTime').systemTime,
+        from('tscToSystemMul').tscToSystemMul,
+        from('tscShift').tscShift,
+        from('flags').flags,
+      );
+      const half = pageHalfWritten(c.s, c.cfg, page);
+      const torn = continuing ? c.read.torn || half || others.some((f) => had[f] !== now[f]) : half;
+      return { changes: { fields: read, torn }, then: 'next' };
     },
   };
 }
@@ -192,6 +228,43 @@ export function wholeRead(
           clamp === undefined
             ? { value, flags: p.flags, torn }
             : { value, flags: p.flags, torn, clamp },
+      };
+    },
+  };
+}
+
+/**
+ * Graf's swing cap (2010, posted with the global clamp, never merged): the guest kernel's read of
+ * its own vCPU's page in one step, as `whole` does, but the scaled TSC delta is capped at
+ * `swingNs` (PVCLOCK_DELTA_MAX, a fifth of a jiffy: 1e9 / HZ / 5 ns); a capped read also asks the
+ * host for a fresh page ("fetch new time value"), which in KVM is a clock-update request
+ * (KVM_REQ_CLOCK_UPDATE) that the host serves before the vCPU runs guest code again.
+ */
+export function swingCappedRead(
+  options: Named & { readonly swingNs: bigint; readonly clamp?: ReadClampPolicy },
+): ReaderStep {
+  const { swingNs, clamp } = options;
+  return {
+    name: options.name ?? 'capped',
+    ready: (c) => versionIsEven(c, c.vcpu),
+    run: (c) => {
+      const p = c.s.vcpus[c.vcpu]!.pvti;
+      const scaled = pvclockScaleDelta(
+        u64(guestTsc(c.s, c.cfg, c.vcpu) - p.tscTimestamp),
+        p.tscToSystemMul,
+        p.tscShift,
+      );
+      const capped = scaled > swingNs;
+      const value = u64(p.systemTime + (capped ? swingNs : scaled));
+      const torn = pageHalfWritten(c.s, c.cfg, c.vcpu);
+      return {
+        then: {
+          value,
+          flags: p.flags,
+          torn,
+          ...(clamp === undefined ? {} : { clamp }),
+          ...(capped ? { requestClockUpdate: true } : {}),
+        },
       };
     },
   };

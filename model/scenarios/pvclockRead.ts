@@ -35,7 +35,8 @@ export const pvclockRead = defineScenario({
       max: 4,
     },
     tscSkewPpm: {
-      meaning: 'reader-getcpu-per-vcpu-pvti: how much faster pCPU0’s TSC runs (ppm)',
+      meaning:
+        'with unsynchronized TSCs (the *-unsynced variants): how much faster pCPU0’s TSC runs (ppm)',
       default: 1000,
       min: 0,
       max: 100_000,
@@ -84,20 +85,141 @@ export const pvclockRead = defineScenario({
       expected: { 'pvti-consistent': 'holds', 'guest-monotonic': 'holds' },
     },
     {
-      name: 'reader-getcpu-per-vcpu-pvti',
+      name: 'reader-vdso-getcpu',
       description:
-        'getcpu then that vCPU’s page, on unsynchronized TSCs without the stable bit: the task can migrate between getcpu and rdtsc',
-      policies: { pvclockWrite: 'odd-even' },
+        'the vDSO reader of v3.12–v4.4: getcpu, that vCPU’s page, version, tsc, fields, getcpu again, retry on a changed CPU or version; pages STABLE with the masterclock',
+      kernel: {
+        functions: [
+          'arch/x86/vdso/vclock_gettime.c: vread_pvclock (getcpu, get_pvti, the retry loop, VCLOCK_NONE without PVCLOCK_TSC_STABLE_BIT)',
+          'arch/x86/include/asm/pvclock.h: __pvclock_read_cycles (version, rdtsc_barrier, TSC, then the fields)',
+        ],
+        versions:
+          'v3.12–v4.4 (read in v3.12 and v3.14; v3.8–v3.11 also re-checked migrate_count, not modelled)',
+      },
+      policies: { pvclockWrite: 'odd-even', reader: 'vdso-getcpu' },
+      settings: { masterclock: true },
+      expected: { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
+    },
+    {
+      name: 'reader-vdso-getcpu-unsynced',
+      description:
+        'the same v3.12–v4.4 vDSO reader on unsynchronized TSCs: no STABLE bit, so every read ends in the syscall, clamped to last_value',
+      kernel: {
+        functions: [
+          'arch/x86/vdso/vclock_gettime.c: vread_pvclock (VCLOCK_NONE without PVCLOCK_TSC_STABLE_BIT) → vdso_fallback_gettime',
+          'arch/x86/kernel/kvmclock.c: kvm_clock_read → arch/x86/kernel/pvclock.c: pvclock_clocksource_read (last_value clamp)',
+        ],
+        versions: 'v3.12–v4.4 (read in v3.12 and v3.14)',
+      },
+      policies: { pvclockWrite: 'odd-even', reader: 'vdso-getcpu' },
       settings: { unsynced: true },
-      expected: { 'guest-monotonic': 'violated' },
+      expected: { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
+    },
+    {
+      name: 'reader-vdso-vcpu0',
+      description:
+        'the vDSO reader today: vCPU0’s page, version & ~1, bail to the syscall without STABLE, tsc before the fields, retry if the version changed',
+      kernel: {
+        functions: [
+          'arch/x86/include/asm/vdso/gettimeofday.h: vread_pvclock (pvclock_page, U64_MAX without PVCLOCK_TSC_STABLE_BIT)',
+          'arch/x86/include/asm/pvclock.h: pvclock_read_begin, __pvclock_read_cycles(src, rdtsc_ordered()), pvclock_read_retry',
+        ],
+        versions:
+          'today (read in the current tree); by the patches, not read at their tags: pvclock_read_begin since v4.8, vCPU0’s page since v4.5, gettimeofday.h and U64_MAX since v5.3 (VCLOCK_NONE before)',
+      },
+      policies: { pvclockWrite: 'odd-even', reader: 'vdso-vcpu0' },
+      settings: { masterclock: true },
+      expected: { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
+    },
+    {
+      name: 'reader-kernel',
+      description:
+        'the guest kernel’s own read: this vCPU’s page in one step with preemption off, no clamp on a STABLE page',
+      kernel: {
+        functions: [
+          'arch/x86/kernel/kvmclock.c: kvm_clock_read (this_cpu_pvti, preemption off)',
+          'arch/x86/kernel/pvclock.c: pvclock_clocksource_read (no last_value clamp when the page and valid_flags carry PVCLOCK_TSC_STABLE_BIT)',
+        ],
+        versions:
+          'since v3.8 (TSC before the fields: read in v3.8 and v3.10; the STABLE skip already in v3.0), pvclock_read_begin since v4.8',
+      },
+      policies: { pvclockWrite: 'odd-even', reader: 'kernel' },
+      settings: { masterclock: true },
+      expected: { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
+      sometimes: ['task-migrated'],
+    },
+    {
+      name: 'reader-kernel-unsynced',
+      description:
+        'the guest kernel’s own read on unsynchronized TSCs: no STABLE bit, so every read is clamped to last_value',
+      kernel: {
+        functions: [
+          'arch/x86/kernel/kvmclock.c: kvm_clock_read (this_cpu_pvti, preemption off)',
+          'arch/x86/kernel/pvclock.c: pvclock_clocksource_read (the atomic64 last_value clamp)',
+        ],
+        versions: 'since v2.6.35 (the clamp, by its commit; read in v3.0 and v3.10), to today',
+      },
+      policies: { pvclockWrite: 'odd-even', reader: 'kernel' },
+      settings: { unsynced: true },
+      expected: { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
+      sometimes: ['task-migrated'],
     },
     {
       name: 'reader-vcpu0-stable',
       description:
-        'with the stable bit and synchronized TSCs, always read vCPU0’s page (Lutomirski’s proposal)',
-      policies: { pvclockWrite: 'odd-even', readPage: 'vcpu0' },
-      settings: { stableBit: true },
-      expected: { 'guest-monotonic': 'holds' },
+        'with the stable bit, always read vCPU0’s page: the v3.x vDSO loop without getcpu (Lutomirski’s question, 2014)',
+      kernel: {
+        functions: [
+          'arch/x86/vdso/vclock_gettime.c: vread_pvclock of v3.12–v4.4, on get_pvti(0) instead of getcpu’s',
+        ],
+        versions:
+          'proposal: Cleaning up the KVM clock (Lutomirski, 2014); merged in v4.5 as the reader of reader-vdso-vcpu0',
+      },
+      policies: { pvclockWrite: 'odd-even', reader: 'vcpu0-stable' },
+      settings: { masterclock: true },
+      expected: { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
+    },
+    {
+      name: 'reader-rdtscp',
+      description:
+        'rdtscp for the TSC and the CPU at once, that CPU’s page, version, fields; retry on the version (Lutomirski, 2014)',
+      kernel: {
+        functions: [
+          'vread_pvclock as proposed: RDTSCP, the pvti of TSC_AUX’s CPU, version re-check',
+        ],
+        versions: 'posted proposal: Cleaning up the KVM clock (Lutomirski, 2014)',
+      },
+      policies: { pvclockWrite: 'odd-even', reader: 'rdtscp' },
+      settings: { masterclock: true },
+      expected: { 'guest-monotonic': 'violated', 'pvti-consistent': 'holds' },
+    },
+    {
+      name: 'reader-rdtscp-tsc-check',
+      description:
+        'Lutomirski’s rdtscp reader with its retry if tsc < tsc_timestamp, tsc_timestamp read after the other fields',
+      kernel: {
+        functions: [
+          'vread_pvclock as proposed: RDTSCP, scale/offset/flags, barrier, tsc_timestamp; retry if tsc < tsc_timestamp or the version changed',
+        ],
+        versions: 'posted proposal: Cleaning up the KVM clock (Lutomirski, 2014)',
+      },
+      policies: { pvclockWrite: 'odd-even', reader: 'rdtscp-tsc-check' },
+      settings: { masterclock: true },
+      expected: { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
+    },
+    {
+      name: 'reader-rdtscp-no-version-check',
+      description:
+        'Lutomirski’s claim: with the tsc < tsc_timestamp retry the version check is unnecessary (Tosatti: an update need not change tsc_timestamp)',
+      kernel: {
+        functions: [
+          'vread_pvclock as proposed, without the version: RDTSCP, scale/offset/flags, tsc_timestamp; retry only if tsc < tsc_timestamp',
+        ],
+        versions: 'posted proposal: Cleaning up the KVM clock (Lutomirski, 2014)',
+      },
+      policies: { pvclockWrite: 'odd-even', reader: 'rdtscp-no-version-check' },
+      settings: { masterclock: true },
+      expected: { 'guest-monotonic': 'violated', 'pvti-consistent': 'violated' },
     },
   ],
   causeOff: { param: 'hostWritesDuringRead', value: false },
@@ -137,7 +259,9 @@ export const pvclockRead = defineScenario({
         pvclockWrites: p.hostWrites,
       },
       writesDuringReads: p.hostWritesDuringRead,
-      stableBit: variant.settings['stableBit'] === true,
+      // The host-writes part replaces this: `masterclock` (synchronized TSCs, the masterclock in
+      // use) gives STABLE pages here as `stableBit` does, until configure models the masterclock.
+      stableBit: variant.settings['stableBit'] === true || variant.settings['masterclock'] === true,
       policies: { reader: 'split', readClamp: 'none' },
     };
   },

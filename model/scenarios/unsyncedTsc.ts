@@ -11,6 +11,7 @@
 import { MAX_TIME_NS } from './baseConfig.ts';
 import { defineSometimes } from '../../invariants/invariant.ts';
 import { defineScenario } from './defineScenario.ts';
+import { grafSwingCapReader } from '../policies/reader.ts';
 
 const NOMINAL_KHZ = 2_500_000n;
 
@@ -54,6 +55,14 @@ export const unsyncedTsc = defineScenario({
       default: 2,
       min: 0,
       max: 8,
+    },
+    hz: {
+      meaning:
+        'graf-* variants: the guest’s HZ, which sets Graf’s cap PVCLOCK_DELTA_MAX = (1e9 / HZ) / 5 ns',
+      default: 1000,
+      min: 1,
+      max: 10_000,
+      minimize: 'keep',
     },
     splitReads: {
       meaning: 'reads take four steps (version, fields, tsc, check) instead of one',
@@ -104,6 +113,37 @@ export const unsyncedTsc = defineScenario({
       settings: { stableBit: true },
       expected: { 'guest-monotonic': 'violated' },
     },
+    {
+      name: 'graf-swing-cap',
+      description:
+        'Graf’s cap alone: the scaled TSC delta capped at a fifth of a jiffy, a capped read asking the host for a fresh page; no global clamp',
+      kernel: {
+        functions: [
+          'arch/x86/kernel/pvclock.c: pvclock_get_nsec_offset as posted (r capped at PVCLOCK_DELTA_MAX = (NSEC_PER_SEC / HZ) / 5, then “fetch new time value”)',
+          'arch/x86/kvm/x86.c: kvm_write_guest_time (the page rewritten on the clock-update request)',
+        ],
+        versions:
+          'posted patch: Making an unstable clock source (reasonably) stable (Graf, 2010), never merged',
+      },
+      policies: { readClamp: 'none' },
+      settings: { swingCap: true },
+      expected: { 'guest-monotonic': 'violated' },
+    },
+    {
+      name: 'graf-swing-cap-global-clamp',
+      description: 'Graf’s cap with the global last_value clamp, as he posted them together',
+      kernel: {
+        functions: [
+          'arch/x86/kernel/pvclock.c: pvclock_get_nsec_offset as posted (the PVCLOCK_DELTA_MAX cap)',
+          'arch/x86/kernel/pvclock.c: pvclock_clocksource_read (the last_value clamp, merged in v2.6.35)',
+        ],
+        versions:
+          'posted patch: Making an unstable clock source (reasonably) stable (Graf, 2010); the clamp alone merged in v2.6.35',
+      },
+      policies: { readClamp: 'last-value' },
+      settings: { swingCap: true },
+      expected: { 'guest-monotonic': 'holds' },
+    },
   ],
   causeOff: { param: 'tscSkewPpm', value: 0 },
   invariants: ['guest-monotonic'],
@@ -123,6 +163,7 @@ export const unsyncedTsc = defineScenario({
   ],
   configure: (p, variant) => {
     const nominalHz = NOMINAL_KHZ * 1000n;
+    const cap = variant.settings['swingCap'] === true;
     return {
       pcpus: [
         { tscHz: nominalHz + (nominalHz * BigInt(p.tscSkewPpm)) / 1_000_000n, tscOffset: 0n },
@@ -133,10 +174,15 @@ export const unsyncedTsc = defineScenario({
       tscKhz: NOMINAL_KHZ,
       horizonNs: p.horizonNs,
       gapsNs: [p.gapNs],
-      transitions: ['timeAdvance', 'guestRead', 'taskMigrate'],
+      // Graf's capped reads ask for fresh pages, which the host writes (on request only).
+      transitions: cap
+        ? ['timeAdvance', 'guestRead', 'taskMigrate', 'pvclockWrite']
+        : ['timeAdvance', 'guestRead', 'taskMigrate'],
       limits: { readsPerTask: p.reads, taskMigrations: p.migrations },
       stableBit: variant.settings['stableBit'] === true,
-      policies: { reader: p.splitReads ? 'split' : 'one-step' },
+      policies: {
+        reader: p.splitReads ? 'split' : cap ? grafSwingCapReader(p.hz) : 'one-step',
+      },
     };
   },
 });

@@ -14,7 +14,8 @@
  * written: KVM writes a vCPU's page from that vCPU's thread; or paused by the VMM), nor (unless writes may overlap
  * reads) when a read would start while any host write is under way.
  * Changes: the task's read progress, as the step says; when the step returns a value, the task's
- * last two reads, the global last_value and the largest value returned.
+ * last two reads, the global last_value and the largest value returned, and, if the read asks
+ * for a fresh page (requestClockUpdate), its vCPU's clock-update request.
  */
 import type { ActionOf } from '../actions.ts';
 import type { ClockConfig } from '../config.ts';
@@ -28,6 +29,7 @@ import {
 import { NO_ACTIONS, sharedAction, withAction } from '../sharedActions.ts';
 import type { ClockState, ReadProgress } from '../state.ts';
 import type { ClockDraft, Transition } from '../transition.ts';
+import { setVcpu, vcpuWith } from '../vcpuRecords.ts';
 
 /**
  * The vCPU is in the host, not running guest code: it has a clock update to do before it re-enters,
@@ -180,6 +182,11 @@ function runStep(
       },
       ended,
     );
+    // A read that asks for a fresh page (Graf's cap re-registering the clock MSR): the vCPU
+    // leaves guest code until the host has served the request (kvm_guest_time_update).
+    if (then.requestClockUpdate === true && !s.vcpus[t.vcpu]!.clockUpdateRequested) {
+      setVcpu(d, s, t.vcpu, vcpuWith(s.vcpus[t.vcpu]!, { clockUpdateRequested: true }));
+    }
     return;
   }
   // One assignment of a new task record at the draft's root (see setTask).

@@ -85,7 +85,7 @@ describe('checkScenario', () => {
   it('bad names throw, naming what is allowed', () => {
     expect(() => checkScenario('no-such' as 'unsynced-tsc')).toThrow(/^unknown scenario 'no-such'/);
     expect(() => checkScenario('unsynced-tsc', { params: { skew: 1 } })).toThrow(
-      "scenario unsynced-tsc has no parameter 'skew' (parameters: tscSkewPpm, horizonNs, gapNs, reads, migrations, splitReads)",
+      "scenario unsynced-tsc has no parameter 'skew' (parameters: tscSkewPpm, horizonNs, gapNs, reads, migrations, hz, splitReads)",
     );
   });
 });

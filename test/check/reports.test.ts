@@ -45,6 +45,8 @@ describe('the JSON reports', () => {
       ['no-clamp', true, 'violated'],
       ['global-clamp', true, 'holds'],
       ['stable-bit-with-skew', true, 'violated'],
+      ['graf-swing-cap', true, 'violated'],
+      ['graf-swing-cap-global-clamp', true, 'holds'],
     ]);
   });
 

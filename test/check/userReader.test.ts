@@ -5,7 +5,7 @@
  *
  * pvclock-read: two vCPUs on two 1 GHz pCPUs, one task that starts on vCPU0 and may migrate once,
  * two reads, one host page rewrite. host-bulk-copy and host-odd-even have synchronized TSCs and
- * STABLE pages; reader-getcpu-per-vcpu-pvti has pCPU0 1000 ppm fast and no STABLE bit.
+ * STABLE pages; reader-vdso-getcpu-unsynced has pCPU0 1000 ppm fast and no STABLE bit.
  */
 import { describe, expect, it } from 'vitest';
 import { defineVariant } from '../../check/defineVariant.ts';
@@ -34,7 +34,7 @@ import {
 } from '../../model/readers/index.ts';
 import type { VariantNameOf } from '../../model/scenarios/index.ts';
 
-/** The vDSO's vread_pvclock of v3.8 to v4.4 (3.18's): getcpu, its vCPU's page, re-checked. */
+/** The vDSO's vread_pvclock of v3.12 to v4.4 (3.18's): getcpu, its vCPU's page, re-checked. */
 const vdsoGetcpu = defineReader({
   name: 'vdso-getcpu',
   steps: [
@@ -118,17 +118,17 @@ function oneRead(reader: Reader, base: Base): string[] {
 }
 
 describe('the readers the x86 fidelity issue lists, from the building blocks', () => {
-  it('the v3.8–v4.4 vDSO reader: without STABLE every read falls back to the clamped syscall', () => {
+  it('the v3.12–v4.4 vDSO reader: without STABLE every read falls back to the clamped syscall', () => {
     expect(
-      oneRead(vdsoGetcpu, 'reader-getcpu-per-vcpu-pvti').map((a) => a.split('step=')[1]),
+      oneRead(vdsoGetcpu, 'reader-vdso-getcpu-unsynced').map((a) => a.split('step=')[1]),
     ).toEqual(['getcpu', 'version', 'tsc', 'fields', 'check', 'syscall']);
     // The built-in reader of that variant (no re-check, no fallback) goes backwards on the
     // skewed TSCs; the faithful one holds, one migration per read or two.
-    expect(explore(POLICY_SPLIT, 'reader-getcpu-per-vcpu-pvti').violated).toHaveProperty(
+    expect(explore(POLICY_SPLIT, 'reader-vdso-getcpu-unsynced').violated).toHaveProperty(
       'guest-monotonic',
     );
     for (const migrations of [1, 2])
-      expect(explore(vdsoGetcpu, 'reader-getcpu-per-vcpu-pvti', { migrations }).violated).toEqual(
+      expect(explore(vdsoGetcpu, 'reader-vdso-getcpu-unsynced', { migrations }).violated).toEqual(
         {},
       );
   });
@@ -137,7 +137,7 @@ describe('the readers the x86 fidelity issue lists, from the building blocks', (
     const bulk = explore(vdsoToday, 'host-bulk-copy').violated;
     expect(Object.keys(bulk).sort()).toEqual(['guest-monotonic', 'pvti-consistent']);
     expect(explore(vdsoToday, 'host-odd-even').violated).toEqual({});
-    expect(oneRead(vdsoToday, 'reader-getcpu-per-vcpu-pvti')).toEqual([
+    expect(oneRead(vdsoToday, 'reader-vdso-getcpu-unsynced')).toEqual([
       'guestRead task=0 step=version',
       'guestRead task=0 step=syscall',
     ]);
@@ -151,7 +151,7 @@ describe('the readers the x86 fidelity issue lists, from the building blocks', (
     expect(Object.keys(violated)).toEqual(['guest-monotonic']);
     expect(violated['guest-monotonic']!.message).toMatch(/after reading 92233720\d+ on vCPU0/);
     // On skewed TSCs without STABLE and without a fallback it mixes the two vCPUs' clocks.
-    expect(explore(rdtscpReader(), 'reader-getcpu-per-vcpu-pvti').violated).toHaveProperty(
+    expect(explore(rdtscpReader(), 'reader-vdso-getcpu-unsynced').violated).toHaveProperty(
       'guest-monotonic',
     );
   });

@@ -24,6 +24,7 @@ describe('verifyFix', () => {
     expect(
       savedCounterexamples(scenarioNamed('unsynced-tsc')!).map((f) => relative(root, f)),
     ).toEqual([
+      'counterexamples/unsynced-tsc/graf-swing-cap.guest-monotonic.itf.json',
       'counterexamples/unsynced-tsc/no-clamp.guest-monotonic.itf.json',
       'counterexamples/unsynced-tsc/stable-bit-with-skew.guest-monotonic.itf.json',
     ]);
@@ -34,17 +35,19 @@ describe('verifyFix', () => {
     expect(savedCounterexamples(elsewhere)).toEqual([]);
   });
 
-  it('a fix that holds: the bug, a complete run, every counterexample neutralized', () => {
+  it('a fix that holds: the bug, a complete run, every counterexample it follows neutralized', () => {
     const v = verifyFix(clamp);
     expect(v.problems).toEqual([]);
     expect(v.verified).toBe(true);
     expect(v.bug).toMatchObject({ invariant: 'guest-monotonic', depth: 4 });
+    // Graf's capped reads are steps the fix's reader has not: that trace says nothing about it.
     expect(v.replays.map((r) => [r.variant, r.outcome, r.required])).toEqual([
+      ['graf-swing-cap', 'diverged', true],
       ['no-clamp', 'neutralized', true],
       ['stable-bit-with-skew', 'neutralized', true],
     ]);
     expect(v.verdict.at(-2)).toBe(
-      '- saved counterexamples: 2 for these invariants, all neutralized',
+      '- saved counterexamples: 3 for these invariants, 2 neutralized, 1 diverged (the fix no longer follows its path, so it says nothing about it)',
     );
   });
 

@@ -107,7 +107,7 @@ describe('clockcheck check', () => {
     ],
     [
       ['check', 'unsynced-tsc', '--variant', 'x'],
-      "clockcheck: scenario unsynced-tsc has no variant 'x' (variants: no-clamp, global-clamp, stable-bit-with-skew)",
+      "clockcheck: scenario unsynced-tsc has no variant 'x' (variants: no-clamp, global-clamp, stable-bit-with-skew, graf-swing-cap, graf-swing-cap-global-clamp)",
     ],
     [
       ['check', 'unsynced-tsc', '--param', 'skew=1'],

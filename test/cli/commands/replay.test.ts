@@ -15,15 +15,28 @@ describe('clockcheck replay FOLDER', () => {
       .trim()
       .split('\n')
       .filter((l) => !l.includes('note: the model changed'));
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
+      /graf-swing-cap\.guest-monotonic\.itf\.json: reproduced: guest-monotonic violated at step 6/,
+    );
+    expect(lines[1]).toMatch(
       /no-clamp\.guest-monotonic\.itf\.json: reproduced: guest-monotonic violated at step 4/,
     );
-    expect(lines[2]).toBe('2 files: 2 reproduced, 0 not reproduced, 0 diverged');
+    expect(lines[3]).toBe('3 files: 3 reproduced, 0 not reproduced, 0 diverged');
   });
 
   it('--variant: exit 0 only when every trace is neutralized', () => {
-    const fixed = cli('replay', folder('unsynced-tsc'), '--variant', 'global-clamp');
+    // Graf's capped reads are steps global-clamp's reader has not: that trace diverges.
+    const all = cli('replay', folder('unsynced-tsc'), '--variant', 'global-clamp');
+    expect(all.code).toBe(1);
+    expect(all.out).toContain('3 files: 2 neutralized, 0 still violated, 1 diverged');
+    const two = mkdtempSync(join(tmpdir(), 'clockcheck-'));
+    for (const f of ['no-clamp', 'stable-bit-with-skew'])
+      copyFileSync(
+        join(folder('unsynced-tsc'), `${f}.guest-monotonic.itf.json`),
+        join(two, `${f}.guest-monotonic.itf.json`),
+      );
+    const fixed = cli('replay', two, '--variant', 'global-clamp');
     expect(fixed.code).toBe(0);
     expect(fixed.out).toContain('2 files: 2 neutralized, 0 still violated, 0 diverged');
 
@@ -44,11 +57,11 @@ describe('clockcheck replay FOLDER', () => {
     const r = cli('replay', dir);
     expect(r.code).toBe(0);
     const files = r.out.split('\n').filter((l) => l.includes(': reproduced: '));
-    expect(files).toHaveLength(15);
+    expect(files).toHaveLength(18);
     expect(files[0]).toMatch(
       new RegExp(`^${join(dir, 'arm64-counter-offset', 'per-vcpu-absolute-restore')}\\.`),
     );
-    expect(r.out).toContain('15 files: 15 reproduced, 0 not reproduced, 0 diverged');
+    expect(r.out).toContain('18 files: 18 reproduced, 0 not reproduced, 0 diverged');
   });
 
   it('one file that diverges under the variant is not neutralized: exit 1', () => {
@@ -85,7 +98,7 @@ describe('clockcheck replay FOLDER', () => {
     const unknown = cli('replay', folder('unsynced-tsc'), '--variant', 'nope');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toBe(
-      "clockcheck: scenario unsynced-tsc has no variant 'nope' (variants: no-clamp, global-clamp, stable-bit-with-skew); for a variant of your own, give its file with --variant-file\n",
+      "clockcheck: scenario unsynced-tsc has no variant 'nope' (variants: no-clamp, global-clamp, stable-bit-with-skew, graf-swing-cap, graf-swing-cap-global-clamp); for a variant of your own, give its file with --variant-file\n",
     );
   });
 });

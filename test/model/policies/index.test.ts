@@ -60,7 +60,17 @@ describe('resolvePolicies', () => {
       'none',
     ]);
     expect(Object.keys(POLICY_LIBRARY.readPage).sort()).toEqual(['getcpu', 'vcpu0']);
-    expect(Object.keys(POLICY_LIBRARY.reader).sort()).toEqual(['one-step', 'split']);
+    expect(Object.keys(POLICY_LIBRARY.reader).sort()).toEqual([
+      'kernel',
+      'one-step',
+      'rdtscp',
+      'rdtscp-no-version-check',
+      'rdtscp-tsc-check',
+      'split',
+      'vcpu0-stable',
+      'vdso-getcpu',
+      'vdso-vcpu0',
+    ]);
     expect(Object.keys(POLICY_LIBRARY.counterRestore).sort()).toEqual([
       'per-vcpu-absolute',
       'per-vm-offset',

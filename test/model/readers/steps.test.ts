@@ -21,6 +21,7 @@ import {
   readFields,
   readVersion,
   recheck,
+  swingCappedRead,
   syscallRead,
   vcpu0Page,
   wholeRead,
@@ -158,6 +159,79 @@ describe('readFields, rdtsc, rdtscp', () => {
       then: 'next',
     });
     expect(run(rdtscp({ choosePage: false }), page0).changes).toEqual({ tsc: 1300n, cpu: 1 });
+  });
+});
+
+describe('readFields in parts (Lutomirski’s tsc_timestamp after the other fields)', () => {
+  const rest = readFields({ fields: ['systemTime', 'tscToSystemMul', 'tscShift', 'flags'] });
+  const stamp = readFields({ name: 'stamp', fields: ['tscTimestamp'], continuing: true });
+  const onPage0 = (recipe?: (d: Draft<ClockState>) => void) =>
+    at1000((d) => {
+      d.tasks[0]!.read.pageVcpu = 0;
+      d.tasks[0]!.read.torn = true; // what the last read left: a first part starts afresh
+      recipe?.(d);
+    });
+
+  it('a part takes only its fields; the others keep what the read had', () => {
+    const first = run(rest, onPage0());
+    expect(first.changes?.torn).toBe(false);
+    expect(first.changes?.fields).toMatchObject({
+      systemTime: PAGE.systemTime,
+      tscToSystemMul: PAGE.tscToSystemMul,
+      tscShift: PAGE.tscShift,
+      tscTimestamp: 0n,
+    });
+    const s = onPage0((d) => {
+      d.tasks[0]!.read.fields = { ...PAGE, tscTimestamp: 0n };
+      d.tasks[0]!.read.torn = false;
+    });
+    expect(run(stamp, s)).toEqual({ changes: { fields: PAGE, torn: false }, then: 'next' });
+    expect(stamp.name).toBe('stamp');
+  });
+
+  it('the later part counts the read torn when a field the earlier part read has changed since', () => {
+    const s = onPage0((d) => {
+      d.tasks[0]!.read.fields = { ...PAGE, tscTimestamp: 0n, systemTime: 5n };
+      d.tasks[0]!.read.torn = false;
+    });
+    expect(run(stamp, s).changes?.torn).toBe(true);
+    // Unchanged values are one page, whatever the version did.
+    const same = onPage0((d) => {
+      d.tasks[0]!.read.fields = { ...PAGE, version: 2, tscTimestamp: 0n };
+      d.tasks[0]!.read.torn = false;
+    });
+    expect(run(stamp, same).changes?.torn).toBe(false);
+  });
+});
+
+describe('swingCappedRead (Graf’s PVCLOCK_DELTA_MAX)', () => {
+  // The task on vCPU1 (TSC 1300 at t = 1000) reads its own page: PAGE at TSC 400, 900 ns ago.
+  const own = at1000((d) => void (d.vcpus[1]!.pvti = { ...PAGE }));
+
+  it('below the cap: the plain pvclock value, no request', () => {
+    expect(run(swingCappedRead({ swingNs: 1000n }), own)).toEqual({
+      then: { value: PAGE.systemTime + 900n, flags: 0, torn: false },
+    });
+  });
+
+  it('above it: system_time + the cap, and a request for a fresh page', () => {
+    const step = swingCappedRead({ swingNs: 200n, clamp: POLICY_LIBRARY.readClamp.none });
+    expect(step.name).toBe('capped');
+    expect(run(step, own)).toEqual({
+      then: {
+        value: PAGE.systemTime + 200n,
+        flags: 0,
+        torn: false,
+        clamp: POLICY_LIBRARY.readClamp.none,
+        requestClockUpdate: true,
+      },
+    });
+  });
+
+  it('waits while its own page’s version is odd', () => {
+    const step = swingCappedRead({ swingNs: 200n });
+    expect(step.ready?.(ctx(own))).toBe(true);
+    expect(step.ready?.(ctx(at1000((d) => void (d.vcpus[1]!.pvti.version = 5))))).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../../explorer/index.ts';
 import { target } from '../../helpers.ts';
-import { pinScenario } from './pin.ts';
+import { scenarioNamed } from '../../../check/scenarios.ts';
 
 // Pinned: a model change that alters these shows up in review.
 describe('unsynced-tsc', () => {
@@ -9,6 +9,9 @@ describe('unsynced-tsc', () => {
     ['no-clamp', 259, 7, 'violated', 4],
     ['global-clamp', 259, 7, 'holds', undefined],
     ['stable-bit-with-skew', 259, 7, 'violated', 4],
+    // Graf's cap (issue 13): capped reads ask for fresh pages, which the host writes.
+    ['graf-swing-cap', 391, 10, 'violated', 6],
+    ['graf-swing-cap-global-clamp', 391, 10, 'holds', undefined],
   ] as const)(
     '%s: %i states, depth %i, guest-monotonic %s',
     (variant, states, depth, verdict, violationDepth) => {
@@ -43,6 +46,40 @@ describe('unsynced-tsc', () => {
   it('the skew shows within the bounds: a smaller skew still breaks no-clamp, by its size', () => {
     const v = explore(target('unsynced-tsc', 'no-clamp', { tscSkewPpm: 3 }).model).violations[0]!;
     expect(v.message).toContain('backwards by 3 ns');
+  });
+
+  it('every variant of the catalogue is pinned above', () => {
+    expect(scenarioNamed('unsynced-tsc')!.variants.map((v) => v.name)).toEqual([
+      'no-clamp',
+      'global-clamp',
+      'stable-bit-with-skew',
+      'graf-swing-cap',
+      'graf-swing-cap-global-clamp',
+    ]);
+  });
+
+  it('graf-swing-cap: the cap makes the backwards step larger, not bounded by the swing', () => {
+    const v = explore(target('unsynced-tsc', 'graf-swing-cap').model).violations[0]!;
+    expect(v.trace.actions).toEqual([
+      { kind: 'timeAdvance', to: 1_000_000 },
+      { kind: 'guestRead', task: 0, step: 'capped' },
+      { kind: 'pvclockWrite', vcpu: 0 },
+      { kind: 'guestRead', task: 0, step: 'capped' },
+      { kind: 'taskMigrate', task: 0, to: 1 },
+      { kind: 'guestRead', task: 0, step: 'capped' },
+    ]);
+    // HZ 1000: the swing is 200 µs. vCPU0's first read at 1 ms is capped (1,000,200,000) and
+    // asks for a fresh page; read again, the fresh page gives 1,001,000,099; vCPU1's page, still
+    // from t = 0, is capped at 1,000,200,000: 800,099 ns backwards, four times the swing.
+    expect(v.message).toBe(
+      'task 0 read 1000200000 on vCPU1 at t=1000000ns after reading 1001000099 on vCPU0 at t=1000000ns: time went backwards by 800099 ns',
+    );
+  });
+
+  it('graf-swing-cap: with a swing longer than the gap between reads nothing is capped, and it fails as no-clamp does', () => {
+    const v = explore(target('unsynced-tsc', 'graf-swing-cap', { hz: 100 }).model).violations[0]!;
+    expect(v.message).toContain('time went backwards by 100 ns');
+    expect(v.trace.actions.some((a) => a.kind === 'pvclockWrite')).toBe(false);
   });
 
   it('split reads (version, fields, tsc, check) give the same verdicts', () => {

@@ -574,3 +574,31 @@ describe('guestRead: a reader of one’s own (the reader policy)', () => {
     );
   });
 });
+
+describe('guestRead: a read that asks for a fresh page (requestClockUpdate, Graf’s cap)', () => {
+  const asking = (ask: boolean): ClockConfig => {
+    const cfg = reading({ limits: { readsPerTask: 2 } });
+    const reader = defineReader({
+      name: 'asking',
+      steps: [
+        { name: 'ask', run: () => ({ then: { value: 5n, flags: 0, requestClockUpdate: ask } }) },
+      ],
+    });
+    return { ...cfg, policies: { ...cfg.policies, reader } };
+  };
+
+  it('sets the vCPU’s clock-update request, and the task takes no step until the host has served it', () => {
+    const cfg = asking(true);
+    const s = step(state(cfg), cfg, read('ask'));
+    expect(s.tasks[0]!.lastRead.value).toBe(5n);
+    expect(s.vcpus[0]!.clockUpdateRequested).toBe(true);
+    expect(enabled(s, cfg, 'guestRead')).toEqual([]);
+  });
+
+  it('leaves it alone otherwise', () => {
+    const cfg = asking(false);
+    const s = step(state(cfg), cfg, read('ask'));
+    expect(s.vcpus[0]!.clockUpdateRequested).toBe(false);
+    expect(enabled(s, cfg, 'guestRead')).toEqual([read('ask')]);
+  });
+});
