@@ -115,7 +115,7 @@ export const masterclockUpdate = defineScenario({
           ...KERNEL_TRIGGERS,
         ],
         versions:
-          'v5.12 (13ffb97a3b11, Xen shared_info) to v6.7; hotplug updates since v3.19 (7f187922ddf6, “KVM: x86: update masterclock values on TSC writes”)',
+          'v5.12 (629b5348841a, Xen shared_info) to v6.7; hotplug updates since v3.19 (7f187922ddf6, “KVM: x86: update masterclock values on TSC writes”)',
       },
       settings: { triggers: 1 },
       expected: { 'guest-monotonic': 'violated', 'kvmclock-step': 'violated' },
@@ -181,6 +181,7 @@ export const masterclockUpdate = defineScenario({
       kernel: {
         functions: [
           'arch/x86/kvm/x86.c: masterclock_sync_fn (KVM_REQ_MASTERCLOCK_UPDATE every masterclock_sync_period)',
+          'arch/x86/kvm/x86.c: kvm_track_tsc_matching (every TSC synchronization with the masterclock in use requests an update)',
           ...KERNEL_TRIGGERS,
         ],
         versions:

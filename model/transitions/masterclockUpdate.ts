@@ -22,7 +22,8 @@
  *   modelled (the scenario's vCPUs stand for the VM after it).
  * - `xen-shared-info`: userspace sets KVM_XEN_ATTR_TYPE_SHARED_INFO (kvm_xen_hvm_set_attr →
  *   kvm_xen_shared_info_init, which ends with kvm_make_all_cpus_request(...MASTERCLOCK_UPDATE)),
- *   since v5.12 (13ffb97a3b11, "KVM: x86/xen: register shared_info page"); still so at the base
+ *   since v5.12 (629b5348841a, "KVM: x86/xen: update wallclock region", as the Fixes: tag of its
+ *   removal names it; the request is in the Xen shared_info series as posted); still so at the base
  *   of Woodhouse's posted "[PATCH v5 01/34] KVM: x86/xen: Do not corrupt KVM clock in
  *   kvm_xen_shared_info_init()" (June 2026), which removes it.
  * - `kvm-set-clock`: userspace sets kvmclock with KVM_SET_CLOCK (kvm_vm_ioctl_set_clock) to the
@@ -32,7 +33,8 @@
  *   that kvmclock reads the value given (since v5.16: clock - master_kernel_ns): the update
  *   re-anchors without a step. (Before 0bc48bea36d1 the offset was computed against the old
  *   snapshot and the update after it stepped like any other; not modelled.)
- * - `clocksource-change`: the host's clocksource leaves the TSC. pvclock_gtod_notify (since v3.8)
+ * - `clocksource-change`: the host's clocksource leaves the TSC. pvclock_gtod_notify (since
+ *   16e8d74d2da9, "KVM: x86: notifier for clocksource changes", with the masterclock in v3.8)
  *   sees a vclock_mode not based on the TSC while a guest has the masterclock
  *   (kvm_guest_has_master_clock) and queues pvclock_gtod_update_fn, which requests an update of
  *   every VM. pvclock_update_vm_gtod_copy then turns the masterclock off (kvm_get_time_and_clockread
