@@ -31,7 +31,17 @@ export type ClockAction =
 export type ActionKind = ClockAction['kind'];
 export type ActionOf<K extends ActionKind> = Extract<ClockAction, { readonly kind: K }>;
 
-export type MasterclockTrigger = 'hotplug' | 'xen-shared-info' | 'periodic';
+/**
+ * What asks KVM for a masterclock update (KVM_REQ_MASTERCLOCK_UPDATE, or its own ioctl path), as
+ * the trace names it: `hotplug`, a vCPU joining the current TSC generation (kvm_synchronize_tsc →
+ * kvm_track_tsc_matching, v3.19–v6.7); `xen-shared-info`, KVM_XEN_ATTR_TYPE_SHARED_INFO
+ * (kvm_xen_shared_info_init, since v5.12); `kvm-set-clock`, KVM_SET_CLOCK with the value
+ * KVM_GET_CLOCK gives (kvm_vm_ioctl_set_clock); `clocksource-change`, the host clocksource leaving
+ * the TSC (pvclock_gtod_notify → pvclock_gtod_update_fn); `periodic`, the RFC's periodic update.
+ * model/transitions/masterclockUpdate.ts says what each does.
+ */
+export type MasterclockTrigger =
+  'hotplug' | 'xen-shared-info' | 'kvm-set-clock' | 'clocksource-change' | 'periodic';
 
 /**
  * The name of a step of the reader in use (the reader policy, model/readers/): the built-in

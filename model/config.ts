@@ -77,6 +77,13 @@ export interface ClockConfig {
   readonly masterclockTriggerKinds: readonly Exclude<MasterclockTrigger, 'periodic'>[];
   /** Period of periodic masterclock updates (0: none). */
   readonly masterclockPeriodNs: number;
+  /**
+   * What the `hotplug` and `xen-shared-info` triggers do (model/transitions/masterclockUpdate.ts):
+   * `snapshot` (the kernel's; the default) retakes the VM-wide snapshot; `one-snapshot`
+   * (Woodhouse's proposal, 2023) only asks every vCPU to rewrite its page from the snapshot the
+   * VM already has (KVM_REQ_CLOCK_UPDATE).
+   */
+  readonly masterclockTriggerEffect: 'snapshot' | 'one-snapshot';
   /** Invariant bounds: allowed timer lateness, kvmclock step per update and drift from RAW (ns). */
   readonly latenessBoundNs: number;
   readonly stepBoundNs: bigint;

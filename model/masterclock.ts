@@ -1,15 +1,16 @@
 /**
- * pvclock_update_vm_gtod_copy (arch/x86/kvm/x86.c): the VM-wide snapshot (master_cycle_now,
- * master_kernel_ns) from one read of the host clocksource and the kvmclock base, and whether the
- * masterclock is in use: the host clocksource is the TSC (until the TSC is marked unstable, which
- * takes the clocksource off it) and every vCPU is in the current TSC-matching generation
- * (nr_vcpus_matched_tsc + 1 == online_vcpus). Without a TSC clocksource the snapshot is not
- * retaken (kvm_get_time_and_clockread fails before writing it).
+ * pvclock_update_vm_gtod_copy (arch/x86/kvm/x86.c, since v3.8; read at v3.18 and v3.19): the
+ * VM-wide snapshot (master_cycle_now, master_kernel_ns) from one read of the host clocksource and
+ * the kvmclock base (kvm_get_time_and_clockread), and whether the masterclock is in use: the host
+ * clocksource is the TSC (until the TSC is marked unstable, which takes the clocksource off it)
+ * and every vCPU is in the current TSC-matching generation (nr_vcpus_matched_tsc + 1 ==
+ * online_vcpus). Without a TSC clocksource the snapshot is not retaken (kvm_get_time_and_clockread
+ * fails before writing it).
  *
  * `tscClocksource` says whether the host's clocksource is the TSC in the first place. The steps of
  * a live migration take it from cfg.useMasterClock (a configuration without the masterclock stands
- * for a host without a TSC clocksource); the masterclockUpdate triggers of the built-in catalogue
- * have always turned the masterclock on, and pass true.
+ * for a host without a TSC clocksource); the masterclockUpdate triggers pass true, and a
+ * `clocksource-change` takes the clocksource off the TSC by marking the TSC unstable.
  */
 import { hostClocksourceCycles, rawNow } from './clocks.ts';
 import type { ClockConfig } from './config.ts';

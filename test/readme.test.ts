@@ -78,4 +78,18 @@ describe('README', () => {
     const hashless = (text: string) => text.replace(/model sha256:[0-9a-f]+/, 'model sha256:…');
     expect(hashless(shownOutput(`${verify} | tail -n 5`))).toBe(hashless(tail));
   });
+  it('masterclock-update: the step at 2.5 GHz and at 2.4 GHz is what check prints', async () => {
+    for (const [khz, mark] of [
+      ['2500000', '✗ kvmclock-step'],
+      ['2400000', '✗'],
+    ] as const) {
+      const rate = khz === '2500000' ? '' : ` --param tscKhz=${khz}`;
+      const command = `check masterclock-update --variant update-on-hotplug${rate} --param stepBoundNs=0`;
+      const r = await cliAsync(...command.split(' '));
+      expect(r.code).toBe(1);
+      const lines = r.out.split('\n');
+      const shown = lines.flatMap((l, i) => (l.includes(mark) ? [l, lines[i + 1]!] : []));
+      expect(shownOutput(`${command} | grep -A1 '${mark}'`)).toBe(shown.join('\n'));
+    }
+  });
 });

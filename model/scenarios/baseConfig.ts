@@ -43,6 +43,7 @@ export function baseConfig(): ClockConfig {
     timerCycles: [],
     masterclockTriggerKinds: [],
     masterclockPeriodNs: 0,
+    masterclockTriggerEffect: 'snapshot',
     latenessBoundNs: 0,
     stepBoundNs: 0n,
     driftBoundNs: 0n,

@@ -293,6 +293,6 @@ describe('a scenario of the user’s own (defineScenario in their file)', () => 
     const r = await cliAsync('check', '--all', '--scenario-file', FIXTURE);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^three-vcpus +no-clamp +guest-monotonic +✗ +✗ 4 /m);
-    expect(r.out).toContain('28 variants');
+    expect(r.out).toContain('30 variants');
   });
 });

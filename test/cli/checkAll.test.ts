@@ -18,7 +18,7 @@ describe('clockcheck check --all', () => {
   it('exits 0: every verdict as expected, every run complete', () => {
     expect(run.code).toBe(0);
     expect(run.out).toMatch(
-      /26 variants, 53 verdicts in [\d.]+ s: every verdict as expected, every run complete/,
+      /28 variants, 59 verdicts in [\d.]+ s: every verdict as expected, every run complete/,
     );
   });
 
@@ -62,9 +62,9 @@ describe('clockcheck check --all', () => {
     const xml = readFileSync(join(dir, 'v.xml'), 'utf8');
     await expectValidJunit(xml);
     expect(xml).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="clockcheck" tests="53" failures="0" errors="0" time="[\d.]+">/,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="clockcheck" tests="59" failures="0" errors="0" time="[\d.]+">/,
     );
-    expect(xml.match(/<testcase /g)).toHaveLength(53);
+    expect(xml.match(/<testcase /g)).toHaveLength(59);
     expect(xml.match(/<testsuite /g)).toHaveLength(5);
     expect(xml).toMatch(
       /<testsuite name="tsc-deadline-ntp" id="0" tests="15" failures="0" errors="0" skipped="0" time="[\d.]+" timestamp="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" hostname="[^"]+">/,

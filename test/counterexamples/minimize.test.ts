@@ -90,10 +90,13 @@ describe('minimize: a trace that is already minimal', () => {
     expectReplays(written(trace, min));
   });
 
-  it('leaves an invariant’s tolerance alone', () => {
-    const trace = loadCommitted('masterclock-update/update-on-trigger.kvmclock-step.itf.json');
+  it('leaves an invariant’s tolerance and a platform rate alone', () => {
+    const trace = loadCommitted('masterclock-update/update-on-hotplug.kvmclock-step.itf.json');
     const min = minimizeTrace(trace);
     expect(min.target.params['stepBoundNs']).toBe(trace.meta.params['stepBoundNs']);
+    // tscKhz shrunk toward its minimum would still step, by another amount: a different bug.
+    expect(trace.meta.params['tscKhz']).toBe(2_500_000);
+    expect(min.target.params['tscKhz']).toBe(2_500_000);
     expect(min.message).toMatch(/\(bound 100 ns\)$/);
   });
 

@@ -55,10 +55,10 @@ describe('horizons of days', () => {
   });
 
   it('masterclock-update over a day in hours finds the same violations', () => {
-    const short = judge(runCheck(target('masterclock-update', 'update-on-trigger')));
+    const short = judge(runCheck(target('masterclock-update', 'update-on-hotplug')));
     const long = judge(
       runCheck(
-        target('masterclock-update', 'update-on-trigger', {
+        target('masterclock-update', 'update-on-hotplug', {
           horizonNs: NS_PER_DAY,
           gapNs: 6 * HOUR,
         }),

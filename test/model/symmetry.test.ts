@@ -40,7 +40,7 @@ describe('symmetryGroup', () => {
     ['arm64-counter-offset', 'per-vcpu-absolute-restore', 2], // identical pCPUs, vCPU n on pCPU n, task n on vCPU n
     ['unsynced-tsc', 'no-clamp', 1], // the pCPUs run at different rates
     ['tsc-deadline-ntp', 'pending-latch', 1], // pCPU 0 is always busy, pCPU 1 is not
-    ['masterclock-update', 'update-on-trigger', 1], // one of each
+    ['masterclock-update', 'update-on-hotplug', 1], // one of each
   ])('%s / %s: %i renamings', (scenario, variant, size) => {
     expect(symmetryGroup(target(scenario, variant).config)).toHaveLength(size);
   });

@@ -7,7 +7,7 @@ import { SCENARIOS } from '../../../check/scenarios.ts';
 import { listReportSchema } from '../../../check/reportSchemas.ts';
 
 /** The x86 scenarios: every variant of theirs names the kernel code it models. */
-const X86 = ['unsynced-tsc', 'pvclock-read'];
+const X86 = ['unsynced-tsc', 'pvclock-read', 'masterclock-update'];
 /**
  * Variants another part of issue 13 names (the host-writes part: pvclock-read's host-* variants);
  * remove when it has merged.

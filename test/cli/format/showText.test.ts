@@ -57,7 +57,7 @@ describe('show as text', () => {
   });
 
   it('shows a page write in its vCPU’s column and KVM’s counters in the host column', () => {
-    const trace = loadCommitted('masterclock-update/update-on-trigger.kvmclock-step.itf.json');
+    const trace = loadCommitted('masterclock-update/update-on-hotplug.kvmclock-step.itf.json');
     const text = formatShowText(trace, stepTable(trace), plain);
     expect(cellOf(text, 4, 'vCPU0')).toMatch(/^pvti: version 2 → 4, /);
     expect(cellOf(text, 4, 'vCPU0')).toContain('lastClockStep 0 → -119');

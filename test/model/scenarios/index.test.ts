@@ -5,7 +5,7 @@ describe('the scenario catalogue', () => {
   it('names each scenario’s baseline: the seed bug’s variant, expected to violate', () => {
     expect(Object.fromEntries(SCENARIOS.map((s) => [s.name, s.baseline]))).toEqual({
       'tsc-deadline-ntp': 'recheck-and-block',
-      'masterclock-update': 'update-on-trigger',
+      'masterclock-update': 'update-on-hotplug',
       'pvclock-read': 'host-bulk-copy',
       'unsynced-tsc': 'no-clamp',
       'arm64-counter-offset': 'per-vcpu-absolute-restore',

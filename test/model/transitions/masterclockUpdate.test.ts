@@ -2,12 +2,17 @@
  * masterclockUpdate: KVM takes a new VM-wide snapshot (master_cycle_now, master_kernel_ns) from one
  * TSC read and MONOTONIC_RAW, and asks every vCPU to rewrite its pvclock page from it.
  *
- * Enabled: for each of the scenario's triggers (vCPU hotplug, Xen shared-info setup) while fewer
- * than limits.masterclockTriggers triggered updates happened; `periodic` at every multiple of
- * masterclockPeriodNs after 0 not yet handled (periodic updates do not count against the limit).
- * Changes: the snapshot, use_master_clock, the trigger count (not for periodic), the instant of the
- * last update, and a clock-update request on every vCPU.
- * Abstracts: pvclock_update_vm_gtod_copy and kvm_end_pvclock_update (arch/x86/kvm/x86.c).
+ * Enabled: for each of the scenario's event triggers (vCPU hotplug, Xen shared-info setup,
+ * KVM_SET_CLOCK, a host clocksource change: that one only while the masterclock is in use and the
+ * clocksource still the TSC) while fewer than limits.masterclockTriggers triggered updates
+ * happened; `periodic` at every multiple of masterclockPeriodNs after 0 not yet handled (periodic
+ * updates do not count against the limit).
+ * Changes: the snapshot, use_master_clock, kvmclock_offset (KVM_SET_CLOCK), whether the
+ * clocksource left the TSC, the trigger count (not for periodic), the instant of the last update,
+ * and a clock-update request on every vCPU. With masterclockTriggerEffect `one-snapshot`, hotplug
+ * and Xen shared-info setup only request the rewrites.
+ * Abstracts: pvclock_update_vm_gtod_copy, kvm_vm_ioctl_set_clock, pvclock_gtod_update_fn and
+ * kvm_end_pvclock_update (arch/x86/kvm/x86.c).
  *
  * step() also checks that the input state is not mutated.
  */
@@ -16,6 +21,7 @@ import { describe, expect, it } from 'vitest';
 import { timekeeperRead } from '../../../model/arith/index.ts';
 import type { MasterclockTrigger } from '../../../model/actions.ts';
 import { kvmclockOn, rawNow } from '../../../model/clocks.ts';
+import type { ClockConfig } from '../../../model/config.ts';
 import type { ClockState } from '../../../model/state.ts';
 import { config, enabled, GHZ, state, step } from '../fixtures.ts';
 
@@ -148,5 +154,82 @@ describe('masterclockUpdate: its effect', () => {
     const written = step(updated, fast, { kind: 'pvclockWrite', vcpu: 0 });
     expect(kvmclockOn(written, fast, 0)).toBe(BOOT + 999_999_940n);
     expect(written.vcpus[0]!.lastClockStep).toBe(-59n);
+  });
+});
+
+describe('masterclockUpdate: the triggers besides hotplug and Xen shared-info setup', () => {
+  // 2.5 GHz: after one second the page written at 0 reads boot + 999_999_999, RAW boot + 999_999_940.
+  const fast = (kinds: ClockConfig['masterclockTriggerKinds'], extra = {}) =>
+    config({
+      pcpus: [{ tscHz: 2_500_000_000n, tscOffset: 0n }],
+      tscKhz: 2_500_000n,
+      horizonNs: 3_000_000_000,
+      useMasterClock: true,
+      stableBit: true,
+      transitions: ['masterclockUpdate', 'pvclockWrite'],
+      masterclockTriggerKinds: kinds,
+      limits: { masterclockTriggers: 2 },
+      ...extra,
+    });
+  const write = { kind: 'pvclockWrite', vcpu: 0 } as const;
+
+  it('kvm-set-clock: a new snapshot, and kvmclock_offset keeps kvmclock where KVM_GET_CLOCK read it: no step', () => {
+    const cfg = fast(['kvm-set-clock']);
+    const oneSecond = at(state(cfg), 1_000_000_000);
+    const updated = step(oneSecond, cfg, update('kvm-set-clock'));
+    expect(updated.kvm).toMatchObject({
+      masterCycleNow: 2_500_000_000n,
+      masterKernelNs: BOOT + 999_999_940n,
+      kvmclockOffset: 59n,
+      useMasterClock: true,
+      lastMasterclockUpdateAt: 1_000_000_000,
+    });
+    const written = step(updated, cfg, write);
+    expect(kvmclockOn(written, cfg, 0)).toBe(BOOT + 999_999_999n);
+    expect(written.vcpus[0]!.lastClockStep).toBe(0n);
+  });
+
+  it('clocksource-change: the TSC marked unstable, the masterclock off for good, the snapshot stays, pages from the pCPU’s TSC and RAW', () => {
+    const cfg = fast(['clocksource-change', 'hotplug']);
+    const s = at(state(cfg), 1_000_000_000);
+    expect(enabled(s, cfg, 'masterclockUpdate')).toEqual([
+      update('clocksource-change'),
+      update('hotplug'),
+    ]);
+    const changed = step(s, cfg, update('clocksource-change'));
+    expect(changed.kvm).toEqual({
+      ...s.kvm,
+      useMasterClock: false,
+      tscSync: { ...s.kvm.tscSync, unstable: true },
+      masterclockUpdates: 1,
+      lastMasterclockUpdateAt: 1_000_000_000,
+    });
+    // Once off the TSC, no second change; a later hotplug keeps the masterclock off.
+    expect(enabled(changed, cfg, 'masterclockUpdate')).toEqual([update('hotplug')]);
+    const hotplug = step(at(changed, 2_000_000_000), cfg, update('hotplug'));
+    expect(hotplug.kvm.useMasterClock).toBe(false);
+    expect(hotplug.kvm.masterCycleNow).toBe(0n);
+    const written = step(changed, cfg, write);
+    expect(written.vcpus[0]!.pvti).toMatchObject({
+      tscTimestamp: 2_500_000_000n,
+      systemTime: BOOT + 999_999_940n,
+    });
+    expect(written.vcpus[0]!.lastClockStep).toBe(-59n);
+  });
+
+  it('clocksource-change is not enabled without the masterclock (kvm_guest_has_master_clock)', () => {
+    const cfg = fast(['clocksource-change'], { useMasterClock: false });
+    expect(enabled(state(cfg), cfg, 'masterclockUpdate')).toEqual([]);
+  });
+
+  it('one-snapshot: hotplug and Xen shared-info setup only ask for rewrites from the snapshot the VM has', () => {
+    const cfg = fast(['hotplug', 'xen-shared-info'], { masterclockTriggerEffect: 'one-snapshot' });
+    const s = at(state(cfg), 1_000_000_000);
+    const asked = step(s, cfg, update('xen-shared-info'));
+    expect(asked.kvm).toEqual({ ...s.kvm, masterclockUpdates: 1 });
+    expect(asked.vcpus[0]!.clockUpdateRequested).toBe(true);
+    const written = step(asked, cfg, write);
+    expect(written.vcpus[0]!.pvti).toEqual({ ...s.vcpus[0]!.pvti, version: 4 });
+    expect(written.vcpus[0]!.lastClockStep).toBe(0n);
   });
 });

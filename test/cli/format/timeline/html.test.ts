@@ -137,7 +137,7 @@ describe('show --html', () => {
   });
 
   it('masterclock-update: the update on the host lane, the page write on the vCPU lane, kvmclock stepping back', () => {
-    const file = 'masterclock-update/update-on-trigger.kvmclock-step.itf.json';
+    const file = 'masterclock-update/update-on-hotplug.kvmclock-step.itf.json';
     const trace = loadCommitted(file);
     const { doc } = page(file);
     expect(marks(doc, 'masterclock')).toEqual([
