@@ -131,7 +131,6 @@ export const masterclockUpdate = defineScenario({
         masterclockTriggers: triggered ? p.triggers : 0,
       },
       useMasterClock: true,
-      stableBit: true,
       masterclockTriggerKinds: triggered ? ['hotplug', 'xen-shared-info'] : [],
       masterclockPeriodNs: variant.settings['periodic'] === true ? p.periodNs : 0,
       stepBoundNs: BigInt(p.stepBoundNs),

@@ -7,7 +7,7 @@ import { SCENARIOS } from '../../../check/scenarios.ts';
 import { listReportSchema } from '../../../check/reportSchemas.ts';
 
 /** The x86 scenarios: every variant of theirs names the kernel code it models. */
-const X86 = ['unsynced-tsc'];
+const X86 = ['unsynced-tsc', 'pvclock-read'];
 
 describe('list', () => {
   it('names, for every x86 variant, the kernel functions and versions it models', () => {
