@@ -474,6 +474,24 @@ describe('guestRead: against a host write in steps', () => {
     expect(done.tasks[0]!.lastRead).toEqual(record(BOOT + 1000n, { vcpu: 1, torn: false }));
   });
 
+  it('a whole read in one step of a half-written page: judged with the TSC it read and that write’s pages', () => {
+    const split = during('bulk-copy');
+    const cfg = {
+      ...split,
+      policies: { ...split.policies, reader: POLICY_LIBRARY.reader['one-step'] },
+    };
+    const stamp = step(step(at(state(cfg), 1000), cfg, WRITE), cfg, { ...WRITE, choice: 0b00001 });
+    expect(step(stamp, cfg, read('whole')).tasks[0]!.lastRead).toEqual(
+      record(BOOT, { vcpu: 1, torn: true }),
+    );
+    const old = { ...PAGE_AT_1000, tscToSystemMul: 123, tscShift: 0 };
+    const s0 = produce(at(state(cfg), 1000), (d) => void (d.vcpus[0]!.pvti = old));
+    const scale = step(step(s0, cfg, WRITE), cfg, { ...WRITE, choice: 0b00100 });
+    expect(step(scale, cfg, read('whole')).tasks[0]!.lastRead).toEqual(
+      record(BOOT + 1000n, { vcpu: 1, torn: false }),
+    );
+  });
+
   it('bulk-copy: fields read before any new field is visible, or after the copy, are not torn', () => {
     const cfg = during('bulk-copy');
     const versionCopied = step(at(state(cfg), 1000), cfg, WRITE);
