@@ -118,6 +118,7 @@ export {
 export * from './model/readers/index.ts';
 export {
   copyFields,
+  copyAllFields,
   copyScaleAndFlags,
   copySystemTime,
   copyTscTimestamp,

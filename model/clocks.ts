@@ -155,11 +155,30 @@ export function kvmclockOn(s: ClockState, cfg: ClockConfig, vcpu: number): bigin
 }
 
 /**
- * The page kvm_guest_time_update writes for `vcpu` now: anchored at the masterclock snapshot when
- * it is in use, else at this pCPU's TSC and the host's kvmclock base (MONOTONIC_RAW) right now.
- * tsc_timestamp is kvm_read_l1_tsc of that host TSC (scaled by the vCPU's ratio, plus its offset),
- * system_time is kernel_ns + kvmclock_offset, and mul/shift convert the vCPU's own TSC rate
+ * The kvmclock base (kvm_get_time_and_clockread's or get_kvmclock_base_ns's MONOTONIC_RAW) as
+ * read on `pcpu`: the host clocksource is the TSC, and a clocksource read takes the TSC of the CPU
+ * it runs on (rdtsc), never less than the timekeeper's cycle_last (a TSC behind it reads as no
+ * time elapsed, as KVM's own read_tsc clamps it in v3.8 to v4.x). With synchronized TSCs this is
+ * rawNow; with skewed ones each pCPU has its own MONOTONIC_RAW. (get_kernel_ns, v3.8 to v4.x,
+ * read boot-based MONOTONIC; the model's base is MONOTONIC_RAW, the same without NTP.)
+ */
+export function kvmclockBaseOn(s: ClockState, cfg: ClockConfig, pcpu: number): bigint {
+  const raw = s.host.raw;
+  const tsc = hostTscAt(cfg, pcpu, s.now);
+  return timekeeperRead(raw, tsc < raw.cycleLast ? raw.cycleLast : tsc);
+}
+
+/**
+ * The page kvm_guest_time_update writes for `vcpu` now. With the masterclock in use
+ * (ka->use_master_clock) it is anchored at the VM-wide snapshot (master_cycle_now,
+ * master_kernel_ns), the same for every vCPU, and carries PVCLOCK_TSC_STABLE_BIT (set exactly
+ * then, since v3.8, d828199e8444); without it, at the TSC of the pCPU the writing vCPU runs on
+ * (rdtsc in the vCPU's thread) and the kvmclock base read on that pCPU (get_kernel_ns, later
+ * get_kvmclock_base_ns: kvmclockBaseOn), without the bit. tsc_timestamp is
+ * kvm_read_l1_tsc of that host TSC (scaled by the vCPU's ratio, plus its offset), system_time is
+ * kernel_ns + kvmclock_offset, and mul/shift convert the vCPU's own TSC rate
  * (model/tscScaling.ts). `tscOffset` is the vCPU's offset after any catch-up this update does.
+ * (PVCLOCK_GUEST_STOPPED is not modelled.)
  */
 export function pvtiFor(
   s: ClockState,
@@ -172,9 +191,9 @@ export function pvtiFor(
   if (v === undefined) throw new RangeError(`no vCPU ${vcpu}`);
   const k = s.kvm;
   const hostTsc = k.useMasterClock ? k.masterCycleNow : hostTscAt(cfg, v.pcpu, s.now);
-  const kernelNs = k.useMasterClock ? k.masterKernelNs : rawNow(s, cfg);
+  const kernelNs = k.useMasterClock ? k.masterKernelNs : kvmclockBaseOn(s, cfg, v.pcpu);
   const { shift, mul } = vcpuTsc(cfg, vcpu).pvclockScale;
-  const flags = cfg.stableBit ? PVCLOCK_TSC_STABLE_BIT : 0;
+  const flags = k.useMasterClock ? PVCLOCK_TSC_STABLE_BIT : 0;
   const offset = tscOffset ?? v.tscOffset;
   return pvtiPage(
     version,
@@ -198,7 +217,7 @@ export function caughtUpTscOffset(s: ClockState, cfg: ClockConfig, vcpu: number)
   if (!v.tscCatchup) return v.tscOffset;
   const k = s.kvm;
   const hostTsc = k.useMasterClock ? k.masterCycleNow : hostTscAt(cfg, v.pcpu, s.now);
-  const kernelNs = k.useMasterClock ? k.masterKernelNs : rawNow(s, cfg);
+  const kernelNs = k.useMasterClock ? k.masterKernelNs : kvmclockBaseOn(s, cfg, v.pcpu);
   const anchored = u64(scaleHostTsc(cfg, vcpu, hostTsc) + v.tscOffset);
   const due = u64(v.tscSyncWrite + nsecToCycles(cfg, vcpu, kernelNs - v.tscSyncNs));
   return due > anchored ? u64(v.tscOffset + (due - anchored)) : v.tscOffset;

@@ -60,10 +60,9 @@ export interface ClockConfig {
   /** The transitions this scenario has; the others are never enabled. */
   readonly transitions: ReadonlySet<ActionKind>;
   readonly limits: Limits;
-  /** pvclock pages carry PVCLOCK_TSC_STABLE_BIT. */
-  readonly stableBit: boolean;
   /**
-   * KVM starts with the masterclock in use (all pages anchored at one snapshot). The live-migration
+   * KVM starts with the masterclock in use (all pages anchored at one snapshot, and carrying
+   * PVCLOCK_TSC_STABLE_BIT, which kvm_guest_time_update sets exactly then). The live-migration
    * steps also take it for whether the host clocksource is the TSC (model/masterclock.ts).
    */
   readonly useMasterClock: boolean;

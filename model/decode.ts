@@ -112,6 +112,8 @@ function task(r: Decoder): TaskState {
     fields: pvti(r),
     tsc: r.u64(),
     torn: bit(flags, 1),
+    overlapOld: pvti(r),
+    overlapNew: pvti(r),
     floorAtStart: r.u64(),
   };
   return {

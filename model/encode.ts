@@ -282,6 +282,8 @@ function task(out: Encoder, t: TaskState, vcpuName: readonly number[] | undefine
   out.u32(read.version);
   pvti(out, read.fields);
   out.u64(read.tsc);
+  pvti(out, read.overlapOld);
+  pvti(out, read.overlapNew);
   out.u64(read.floorAtStart);
   out.u32(t.reads);
   out.u32(t.migrations);

@@ -47,6 +47,8 @@ export function readWith(r: ReadProgress, changes: Partial<ReadProgress>): ReadP
     fields: changes.fields ?? r.fields,
     tsc: changes.tsc ?? r.tsc,
     torn: changes.torn ?? r.torn,
+    overlapOld: changes.overlapOld ?? r.overlapOld,
+    overlapNew: changes.overlapNew ?? r.overlapNew,
     floorAtStart: changes.floorAtStart ?? r.floorAtStart,
   };
 }

@@ -100,6 +100,7 @@ export { WHOLE_VM, type CounterRestorePolicy } from './policies/counterRestore.t
 export type { HrtimerExpiryPolicy } from './policies/hrtimerExpiry.ts';
 export {
   copyFields,
+  copyAllFields,
   copyScaleAndFlags,
   copySystemTime,
   copyTscTimestamp,

@@ -19,7 +19,7 @@ import { initialExt } from './stateExtension.ts';
 /** clocksource_register_khz computes mult/shift for a 600 s range (maxsec in ms units of the kHz call). */
 const CLOCKSOURCE_MAXSEC_KHZ = 600_000n;
 
-const EMPTY_PVTI: Pvti = {
+export const EMPTY_PVTI: Pvti = {
   version: 0,
   tscTimestamp: 0n,
   systemTime: 0n,
@@ -117,6 +117,8 @@ export function initialState(cfg: ClockConfig): ClockState {
         fields: EMPTY_PVTI,
         tsc: 0n,
         torn: false,
+        overlapOld: EMPTY_PVTI,
+        overlapNew: EMPTY_PVTI,
         floorAtStart: 0n,
       },
       reads: 0,

@@ -199,6 +199,13 @@ export interface ReadProgress {
   readonly tsc: bigint;
   /** The fields were read while a host write had written some of them but not all. */
   readonly torn: boolean;
+  /**
+   * While `torn`: the page before the write the fields were read in the middle of, and the page
+   * it was writing (the write's `previous` and `target`), so that pvti-consistent can tell whether
+   * the value returned is one either page gives. Empty pages otherwise, and once the read is done.
+   */
+  readonly overlapOld: Pvti;
+  readonly overlapNew: Pvti;
   /** The largest value any read had returned when this one started (for cross-vcpu-order). */
   readonly floorAtStart: bigint;
 }
@@ -208,6 +215,10 @@ export interface ReadRecord {
   readonly value: bigint;
   readonly vcpu: number;
   readonly at: number;
+  /**
+   * The read took its fields from a half-written page and returned a value that neither the page
+   * before that write nor the page it was writing gives for the TSC the read used.
+   */
   readonly torn: boolean;
   /** The largest value any read had returned when this read started. */
   readonly floorAtStart: bigint;

@@ -1,18 +1,31 @@
 /**
- * How the host writes a vCPU's pvclock page (kvm_setup_guest_pvclock in arch/x86/kvm/x86.c), as a
- * list of steps a guest reader can interleave with, one action each. The steps are made of the
- * building blocks below; definePvclockWrite makes a protocol of one's own from them.
+ * How the host writes a vCPU's pvclock page, as a list of steps a guest reader can interleave
+ * with, one action each. The steps are made of the building blocks below; definePvclockWrite
+ * makes a protocol of one's own from them. Each built-in protocol is what a range of kernels did
+ * at the end of kvm_guest_time_update (arch/x86/kvm/x86.c), after the page's values were
+ * computed (model/clocks.ts pvtiFor):
  *
- * - `atomic`: the whole page at once (an idealisation: no reader can see a partial write).
- * - `bulk-copy`: before 2015: version += 2 in the host's copy, then one copy of the whole struct,
- *   whose first field is the new, even version. A reader that starts after the version was written
- *   passes the version check with fields from two different writes. The copy is modelled in
- *   struct order, three steps (tsc_timestamp, system_time, then mul/shift/flags); the weakly
- *   ordered copy's other orders are a step with choices (copyVisibleSubset).
- * - `odd-even`: the fix: version odd, barrier, fields, barrier, version even; readers retry.
+ * - `atomic`: the whole page at once. An idealisation no kernel had: no reader can see a partial
+ *   write.
+ * - `bulk-copy`: v2.6.26 to v4.0. The host's copy of the page gets version += 2 (v4.0: the guest
+ *   page's version + 2), then the whole struct is copied in one go: memcpy through kmap_atomic in
+ *   v3.8, kvm_write_guest_cached (__copy_to_user, a `rep movs`) in v4.0. Verified in the v3.8 and
+ *   v4.0 sources. Modelled as the version store first (it is the struct's first field), then a
+ *   copy whose stores become visible to another CPU in any order: a step with one outcome per
+ *   subset of the new fields (copyVisibleSubset), then the rest. (Within a string instruction the
+ *   version store is not ordered either; the model keeps it first, the order most favourable to
+ *   the reader.) A reader that starts after the version was written passes the version check
+ *   with whichever fields had become visible.
+ * - `odd-even`: since v4.1 (verified: v4.0 has the bulk copy, v4.1 this): the guest page's version
+ *   + 1 (odd) written alone, smp_wmb, the whole struct, smp_wmb, the version + 1 again (even);
+ *   readers retry on an odd or changed version. The same protocol moved to kvm_setup_pvclock_page
+ *   and, today, kvm_setup_guest_pvclock. The copy of the fields is modelled in struct order, three
+ *   steps (tsc_timestamp, system_time, mul/shift/flags): between the two barriers a reader that
+ *   sees any of them also sees the odd version, so their order does not matter.
  *
  * Building blocks: writeVersion (versionOdd, versionEven, versionPlus2), copyFields (and its field
- * groups copyTscTimestamp, copySystemTime, copyScaleAndFlags), copyVisibleSubset, writeWholePage.
+ * groups copyTscTimestamp, copySystemTime, copyScaleAndFlags, copyAllFields), copyVisibleSubset,
+ * writeWholePage.
  */
 import { pvtiPage, type Pvti } from '../arith/index.ts';
 
@@ -107,6 +120,11 @@ export const copyScaleAndFlags = copyFields(
   { partialAfter: false },
 );
 
+/** Every field, at once: the end of a copy (no field is left old after it). */
+export const copyAllFields = copyFields('copy the remaining fields', PVTI_FIELDS, {
+  partialAfter: false,
+});
+
 /**
  * Some of `fields` copied, whichever: one outcome per subset (choice = the bit mask of the
  * subset, bit i for fields[i]), as a weakly ordered copy (rep movs) may have made any subset of
@@ -182,7 +200,13 @@ export function definePvclockWrite(definition: {
 
 export const pvclockWriteProtocols = {
   atomic: { steps: [writeWholePage] },
-  'bulk-copy': { steps: [versionPlus2, copyTscTimestamp, copySystemTime, copyScaleAndFlags] },
+  'bulk-copy': {
+    steps: [
+      versionPlus2,
+      copyVisibleSubset(PVTI_FIELDS, 'copy: some fields visible'),
+      copyAllFields,
+    ],
+  },
   'odd-even': {
     steps: [versionOdd, copyTscTimestamp, copySystemTime, copyScaleAndFlags, versionEven],
   },

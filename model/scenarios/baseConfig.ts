@@ -37,7 +37,6 @@ export function baseConfig(): ClockConfig {
       timersPerVcpu: 0,
     },
     writesDuringReads: true,
-    stableBit: false,
     useMasterClock: false,
     ntpAdjs: [],
     timerCycles: [],

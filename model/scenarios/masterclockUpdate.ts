@@ -232,7 +232,6 @@ export const masterclockUpdate = defineScenario({
         masterclockTriggers: kinds.length > 0 ? p.triggers : 0,
       },
       useMasterClock: true,
-      stableBit: true,
       masterclockTriggerKinds: kinds,
       masterclockPeriodNs: variant.settings['periodic'] === true ? p.periodNs : 0,
       masterclockTriggerEffect: oneSnapshot ? 'one-snapshot' : 'snapshot',

@@ -29,7 +29,8 @@ export const pvclockRead = defineScenario({
       default: true,
     },
     hostWrites: {
-      meaning: 'page rewrites the host may do',
+      meaning:
+        'page rewrites the host may do: with the masterclock, masterclock updates (each rewrites every page)',
       default: 1,
       min: 0,
       max: 4,
@@ -71,17 +72,32 @@ export const pvclockRead = defineScenario({
     {
       name: 'host-bulk-copy',
       description:
-        'the host bumps version by 2 and copies the whole page, version first (KVM before 2015), read by a task on another vCPU (vCPU0’s page)',
+        'a masterclock update rewrites every page; the host bumps version by 2 and copies the whole page, whose stores another CPU may see in any order (KVM v3.8 to v4.0); read by a task on another vCPU (vCPU0’s page)',
+      kernel: {
+        functions: [
+          'arch/x86/kvm/x86.c: kvm_gen_update_masterclock → pvclock_update_vm_gtod_copy (one snapshot, KVM_REQ_CLOCK_UPDATE on every vCPU)',
+          'arch/x86/kvm/x86.c: kvm_guest_time_update (the snapshot, PVCLOCK_TSC_STABLE_BIT with use_master_clock; version += 2, then one copy of the struct: memcpy in v3.8, kvm_write_guest_cached in v4.0)',
+        ],
+        versions:
+          'v3.8–v4.0 (STABLE from v3.8, d828199e8444; the bulk copy until v4.0, the odd/even writer from v4.1)',
+      },
       policies: { pvclockWrite: 'bulk-copy', readPage: 'vcpu0' },
-      settings: { stableBit: true },
+      settings: { masterclock: true },
       expected: { 'pvti-consistent': 'violated', 'guest-monotonic': 'violated' },
     },
     {
       name: 'host-odd-even',
       description:
-        'version odd, fields, version even (the fix); readers retry. The same cross-vCPU reader as host-bulk-copy',
+        'a masterclock update rewrites every page: version odd, barrier, fields, barrier, version even (the fix); readers retry. The same cross-vCPU reader as host-bulk-copy',
+      kernel: {
+        functions: [
+          'arch/x86/kvm/x86.c: kvm_gen_update_masterclock → pvclock_update_vm_gtod_copy (one snapshot, KVM_REQ_CLOCK_UPDATE on every vCPU)',
+          'arch/x86/kvm/x86.c: kvm_guest_time_update (version + 1 written alone, smp_wmb, the struct, smp_wmb, version + 1; later kvm_setup_pvclock_page, today kvm_setup_guest_pvclock)',
+        ],
+        versions: 'since v4.1',
+      },
       policies: { pvclockWrite: 'odd-even', readPage: 'vcpu0' },
-      settings: { stableBit: true },
+      settings: { masterclock: true },
       expected: { 'pvti-consistent': 'holds', 'guest-monotonic': 'holds' },
     },
     {
@@ -238,8 +254,15 @@ export const pvclockRead = defineScenario({
       symmetric: true,
     }),
   ],
+  // Two settings, for every variant: `masterclock` (KVM uses the masterclock, so every page is
+  // anchored at its snapshot and carries PVCLOCK_TSC_STABLE_BIT, and pages change only through a
+  // masterclock update) and `unsynced` (pCPU0's TSC runs tscSkewPpm fast). Without the
+  // masterclock the host rewrites pages on its own (hostWrites unrequested kvmclock updates); with
+  // it, hostWrites is how many masterclock updates may happen (the 'hotplug' trigger:
+  // kvm_gen_update_masterclock, whatever requested it), each rewriting every vCPU's page.
   configure: (p, variant) => {
     const ghz = 1_000_000_000n;
+    const masterclock = variant.settings['masterclock'] === true;
     const skew =
       variant.settings['unsynced'] === true ? (ghz * BigInt(p.tscSkewPpm)) / 1_000_000n : 0n;
     return {
@@ -252,16 +275,18 @@ export const pvclockRead = defineScenario({
       tscKhz: 1_000_000n,
       horizonNs: p.horizonNs,
       gapsNs: [p.gapNs],
-      transitions: ['timeAdvance', 'pvclockWrite', 'guestRead', 'taskMigrate'],
+      transitions: masterclock
+        ? ['timeAdvance', 'masterclockUpdate', 'pvclockWrite', 'guestRead', 'taskMigrate']
+        : ['timeAdvance', 'pvclockWrite', 'guestRead', 'taskMigrate'],
       limits: {
         readsPerTask: p.reads,
         taskMigrations: p.migrations,
-        pvclockWrites: p.hostWrites,
+        pvclockWrites: masterclock ? 0 : p.hostWrites,
+        masterclockTriggers: masterclock ? p.hostWrites : 0,
       },
+      useMasterClock: masterclock,
+      masterclockTriggerKinds: masterclock ? ['hotplug'] : [],
       writesDuringReads: p.hostWritesDuringRead,
-      // The host-writes part replaces this: `masterclock` (synchronized TSCs, the masterclock in
-      // use) gives STABLE pages here as `stableBit` does, until configure models the masterclock.
-      stableBit: variant.settings['stableBit'] === true || variant.settings['masterclock'] === true,
       policies: { reader: 'split', readClamp: 'none' },
     };
   },

@@ -100,17 +100,18 @@ export const unsyncedTsc = defineScenario({
     {
       name: 'stable-bit-with-skew',
       description:
-        'pages carry PVCLOCK_TSC_STABLE_BIT, so the kernel skips the clamp; the skew goes undetected',
+        'KVM uses the masterclock (the skew goes undetected), so every page is anchored at its one snapshot and carries PVCLOCK_TSC_STABLE_BIT, and the kernel skips the clamp',
       kernel: {
         functions: [
+          'arch/x86/kvm/x86.c: pvclock_update_vm_gtod_copy (use_master_clock: a TSC clocksource and every vCPU’s TSC matched)',
+          'arch/x86/kvm/x86.c: kvm_guest_time_update (every vCPU’s page from master_cycle_now and master_kernel_ns, PVCLOCK_TSC_STABLE_BIT with use_master_clock)',
           'arch/x86/kernel/pvclock.c: pvclock_clocksource_read (no clamp with PVCLOCK_TSC_STABLE_BIT)',
-          'arch/x86/kvm/x86.c: kvm_guest_time_update (PVCLOCK_TSC_STABLE_BIT with the masterclock)',
         ],
         versions:
           'since v3.8 (d828199e8444, “KVM: x86: implement PVCLOCK_TSC_STABLE_BIT pvclock flag”)',
       },
       policies: { readClamp: 'last-value-unless-stable' },
-      settings: { stableBit: true },
+      settings: { masterclock: true },
       expected: { 'guest-monotonic': 'violated' },
     },
     {
@@ -179,7 +180,8 @@ export const unsyncedTsc = defineScenario({
         ? ['timeAdvance', 'guestRead', 'taskMigrate', 'pvclockWrite']
         : ['timeAdvance', 'guestRead', 'taskMigrate'],
       limits: { readsPerTask: p.reads, taskMigrations: p.migrations },
-      stableBit: variant.settings['stableBit'] === true,
+      // The masterclock: one snapshot for every page, PVCLOCK_TSC_STABLE_BIT on each.
+      useMasterClock: variant.settings['masterclock'] === true,
       policies: {
         reader: p.splitReads ? 'split' : cap ? grafSwingCapReader(p.hz) : 'one-step',
       },

@@ -18,12 +18,17 @@
  * for a fresh page (requestClockUpdate), its vCPU's clock-update request.
  */
 import type { ActionOf } from '../actions.ts';
+import { pvclockReadCycles, type Pvti } from '../arith/index.ts';
+import { guestTsc } from '../clocks.ts';
 import type { ClockConfig } from '../config.ts';
-import { recordRead, setTask, taskWith } from '../guestReads.ts';
+import { readWith, recordRead, setTask, taskWith } from '../guestReads.ts';
+import { EMPTY_PVTI } from '../initialState.ts';
+import { pageHalfWritten } from '../readers/pages.ts';
 import {
   readerProblem,
   type ReadChanges,
   type Reader,
+  type ReadReturn,
   type ReaderStep,
 } from '../readers/reader.ts';
 import { NO_ACTIONS, sharedAction, withAction } from '../sharedActions.ts';
@@ -94,9 +99,13 @@ function nextStep(s: ClockState, cfg: ClockConfig, r: RunnableReader, task: numb
 
 /**
  * `r` with a step's changes, the framework's own fields set: written out field by field, so that
- * every read record has one shape (see taskWith in guestReads.ts).
+ * every read record has one shape (see taskWith in guestReads.ts). A step that reports its fields
+ * torn (`torn: true`) has read the page of `pageVcpu` in the middle of a write: the framework
+ * keeps that write's page before and page being written (overlapOld, overlapNew) for
+ * pvti-consistent; a step that reports them whole (`torn: false`) drops them.
  */
 function progressWith(
+  s: ClockState,
   r: ReadProgress,
   c: ReadChanges | undefined,
   active: boolean,
@@ -113,19 +122,65 @@ function progressWith(
       fields: r.fields,
       tsc: r.tsc,
       torn: r.torn,
+      overlapOld: r.overlapOld,
+      overlapNew: r.overlapNew,
       floorAtStart,
     };
+  const pageVcpu = c.pageVcpu ?? r.pageVcpu;
+  let overlapOld = r.overlapOld;
+  let overlapNew = r.overlapNew;
+  if (c.torn === true) {
+    const w = s.vcpus[pageVcpu]!.pvtiWrite;
+    overlapOld = w.previous;
+    overlapNew = w.target;
+  } else if (c.torn === false) {
+    overlapOld = EMPTY_PVTI;
+    overlapNew = EMPTY_PVTI;
+  }
   return {
     active,
     step,
-    pageVcpu: c.pageVcpu ?? r.pageVcpu,
+    pageVcpu,
     cpu: c.cpu ?? r.cpu,
     version: c.version ?? r.version,
     fields: c.fields ?? r.fields,
     tsc: c.tsc ?? r.tsc,
     torn: c.torn ?? r.torn,
+    overlapOld,
+    overlapNew,
     floorAtStart,
   };
+}
+
+/** `value` is what `old` or `next` gives for `tsc` (pvclock arithmetic, as the reader computes it). */
+function givenByEither(value: bigint, old: Pvti, next: Pvti, tsc: bigint): boolean {
+  return value === pvclockReadCycles(old, tsc) || value === pvclockReadCycles(next, tsc);
+}
+
+/**
+ * The returned value (before the clamp) is one neither page of the write the read overlapped gives
+ * for the TSC the read used: what pvti-consistent forbids. Not torn (the return says so, or else
+ * the progress): false. Torn fields in the progress: judged with the progress's TSC and the
+ * write's two pages. Torn only in the return (a whole read in one step, model/readers/steps.ts
+ * wholeRead): with the TSC of the task's vCPU now and the pages of every write half done now.
+ */
+function returnsMixedValue(
+  s: ClockState,
+  cfg: ClockConfig,
+  vcpu: number,
+  progress: ReadProgress,
+  then: ReadReturn,
+): boolean {
+  if (!(then.torn ?? progress.torn)) return false;
+  if (progress.torn)
+    return !givenByEither(then.value, progress.overlapOld, progress.overlapNew, progress.tsc);
+  const tsc = guestTsc(s, cfg, vcpu);
+  for (let i = 0; i < s.vcpus.length; i++) {
+    if (!pageHalfWritten(s, cfg, i)) continue;
+    const w = s.vcpus[i]!.pvtiWrite;
+    if (givenByEither(then.value, w.previous, w.target, tsc)) return false;
+  }
+  return true;
 }
 
 function runStep(
@@ -166,20 +221,20 @@ function runStep(
     // The read returns: pvclock_clocksource_read's end, then the bookkeeping.
     const clamp = then.clamp ?? cfg.policies.readClamp;
     const clamped = clamp(then.value, then.flags, s.guest.lastValue);
-    const ended =
+    const last =
       read.active || changes !== undefined
-        ? progressWith(read, changes, false, 0, read.floorAtStart)
+        ? progressWith(s, read, changes, false, 0, read.floorAtStart)
         : read;
+    const torn = returnsMixedValue(s, cfg, t.vcpu, last, then);
+    // The read is over: what it overlapped no longer matters (and would tell states apart).
+    const ended = last.torn
+      ? readWith(last, { torn: false, overlapOld: EMPTY_PVTI, overlapNew: EMPTY_PVTI })
+      : last;
     recordRead(
       d,
       s,
       task,
-      {
-        value: clamped.value,
-        torn: then.torn ?? ended.torn,
-        floorAtStart,
-        lastValue: clamped.lastValue,
-      },
+      { value: clamped.value, torn, floorAtStart, lastValue: clamped.lastValue },
       ended,
     );
     // A read that asks for a fresh page (Graf's cap re-registering the clock MSR): the vCPU
@@ -190,7 +245,7 @@ function runStep(
     return;
   }
   // One assignment of a new task record at the draft's root (see setTask).
-  const progress = progressWith(read, changes, true, next, floorAtStart);
+  const progress = progressWith(s, read, changes, true, next, floorAtStart);
   setTask(d, s, task, taskWith(t, t.vcpu, progress, t.reads, t.migrations));
 }
 

@@ -2,7 +2,8 @@
  * pvclockWrite: the host writes a vCPU's pvclock page (kvm_guest_time_update →
  * kvm_setup_guest_pvclock, arch/x86/kvm/x86.c), one protocol step per action (policy
  * pvclockWrite: atomic, bulk-copy, or odd/even), so guest reads can interleave with a write; a
- * step with several outcomes (`choices`) is one action per outcome (`choice=K`).
+ * step with several outcomes (`choices`) is one action per outcome (`choice=K`), less those that
+ * would leave the page as an earlier outcome does (the same successor).
  *
  * Enabled: a vCPU with a write in progress takes its next step; otherwise a write may start when
  * the vCPU has a clock-update request (KVM_REQ_CLOCK_UPDATE) or as one of the scenario's
@@ -11,12 +12,23 @@
  * Changes: the page, the write's progress; at the end the clock step the write caused. With
  * tsc_catchup set, the first step also raises the TSC offset (caughtUpTscOffset in clocks.ts).
  */
-import { pvclockReadCycles, s64 } from '../arith/index.ts';
+import { pvclockReadCycles, s64, type Pvti } from '../arith/index.ts';
 import type { ActionOf } from '../actions.ts';
 import { caughtUpTscOffset, guestTsc, pvtiFor } from '../clocks.ts';
 import { kvmWith } from '../kvmRecords.ts';
 import type { Transition } from '../transition.ts';
 import { pvtiWrite, setVcpu, vcpuWith, vcpuWithPage } from '../vcpuRecords.ts';
+
+function samePage(a: Pvti, b: Pvti): boolean {
+  return (
+    a.version === b.version &&
+    a.tscTimestamp === b.tscTimestamp &&
+    a.systemTime === b.systemTime &&
+    a.tscToSystemMul === b.tscToSystemMul &&
+    a.tscShift === b.tscShift &&
+    a.flags === b.flags
+  );
+}
 
 export const pvclockWrite: Transition<'pvclockWrite'> = {
   kind: 'pvclockWrite',
@@ -29,13 +41,24 @@ export const pvclockWrite: Transition<'pvclockWrite'> = {
         (cfg.writesDuringReads || !readInProgress);
       if (!v.pvtiWrite.active && !(mayStart && !v.paused)) return;
       // A step with several outcomes (a copy whose stores become visible in any order) is one
-      // action per outcome; the built-in protocols' steps have one, and their actions no choice.
-      const choices = cfg.policies.pvclockWrite.steps[v.pvtiWrite.step]!.choices ?? 1;
+      // action per outcome; a step with one has no choice. Outcomes that leave the page the same
+      // (the subsets that differ only in fields the write does not change) lead to the same
+      // state: only the first of them is offered.
+      const step = cfg.policies.pvclockWrite.steps[v.pvtiWrite.step]!;
+      const choices = step.choices ?? 1;
       if (choices === 1) {
         actions.push({ kind: 'pvclockWrite', vcpu });
-      } else {
-        for (let choice = 0; choice < choices; choice++)
-          actions.push({ kind: 'pvclockWrite', vcpu, choice });
+        return;
+      }
+      const w = v.pvtiWrite;
+      const seen: Pvti[] = [];
+      for (let choice = 0; choice < choices; choice++) {
+        if (w.active) {
+          const page = step.apply(v.pvti, w.target, w.previous.version, choice);
+          if (seen.some((p) => samePage(p, page))) continue;
+          seen.push(page);
+        }
+        actions.push({ kind: 'pvclockWrite', vcpu, choice });
       }
     });
     return actions;

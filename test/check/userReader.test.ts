@@ -168,9 +168,9 @@ describe('the readers the x86 fidelity issue lists, from the building blocks', (
     });
     expect(summary(copy)).toEqual(summary(builtin));
     expect(summary(builtin)).toEqual({
-      states: 9295,
-      depth: 17,
-      violated: ['guest-monotonic@12', 'pvti-consistent@7'],
+      states: 22964,
+      depth: 20,
+      violated: ['guest-monotonic@16', 'pvti-consistent@12'],
     });
   });
 });

@@ -173,7 +173,6 @@ describe('three interchangeable vCPUs and tasks', () => {
       tasks: [{ vcpu: 0 }, { vcpu: 1 }, { vcpu: 2 }],
       transitions: ['timeAdvance', 'masterclockUpdate', 'pvclockWrite', 'guestRead'],
       useMasterClock: true,
-      stableBit: true,
       masterclockTriggerKinds: ['hotplug'],
       policies: { readClamp: 'last-value-unless-stable' },
       limits: { readsPerTask: 2, masterclockTriggers: 1 },

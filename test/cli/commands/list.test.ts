@@ -8,11 +8,6 @@ import { listReportSchema } from '../../../check/reportSchemas.ts';
 
 /** The x86 scenarios: every variant of theirs names the kernel code it models. */
 const X86 = ['unsynced-tsc', 'pvclock-read', 'masterclock-update'];
-/**
- * Variants another part of issue 13 names (the host-writes part: pvclock-read's host-* variants);
- * remove when it has merged.
- */
-const NAMED_ELSEWHERE: Record<string, RegExp> = { 'pvclock-read': /^host-/ };
 
 describe('list', () => {
   it('names, for every x86 variant, the kernel functions and versions it models', () => {
@@ -21,7 +16,6 @@ describe('list', () => {
       const scenario = report.scenarios.find((s) => s.name === name);
       expect(scenario, name).toBeDefined();
       for (const v of scenario!.variants) {
-        if (NAMED_ELSEWHERE[name]?.test(v.name) === true) continue;
         expect(v.kernel?.functions.length, `${name} / ${v.name}`).toBeGreaterThan(0);
         expect(v.kernel?.versions, `${name} / ${v.name}`).toMatch(/v\d|patch|proposal|posted/);
       }

@@ -3,6 +3,13 @@ import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { resolvePolicies } from '../../../model/policies/index.ts';
 import {
+  copyScaleAndFlags,
+  copySystemTime,
+  copyTscTimestamp,
+  definePvclockWrite,
+  versionPlus2,
+} from '../../../model/policies/pvclockWriteProtocol.ts';
+import {
   currentVcpuPage,
   getcpuPage,
   pageHalfWritten,
@@ -41,7 +48,11 @@ describe('page choices', () => {
 });
 
 describe('pageHalfWritten', () => {
-  const bulk = { ...cfg, policies: resolvePolicies({ pvclockWrite: 'bulk-copy' }) };
+  // A bulk copy in struct order (steps whose half-writtenness is fixed).
+  const inOrder = definePvclockWrite({
+    steps: [versionPlus2, copyTscTimestamp, copySystemTime, copyScaleAndFlags],
+  });
+  const bulk = { ...cfg, policies: resolvePolicies({ pvclockWrite: inOrder }) };
   const writing = (step: number) =>
     produce(s, (d) => {
       d.vcpus[1]!.pvtiWrite.active = true;
@@ -49,7 +60,7 @@ describe('pageHalfWritten', () => {
     });
 
   it('after a step of the write protocol that leaves some fields new and some old', () => {
-    // bulk-copy: version, tsc_timestamp, system_time, then mul/shift/flags.
+    // version, tsc_timestamp, system_time, then mul/shift/flags.
     expect([1, 2, 3].map((step) => pageHalfWritten(writing(step), bulk, 1))).toEqual([
       false,
       true,

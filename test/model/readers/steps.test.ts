@@ -28,6 +28,13 @@ import {
   type ReadContext,
   type ReaderStep,
 } from '../../../model/readers/index.ts';
+import {
+  copyScaleAndFlags,
+  copySystemTime,
+  copyTscTimestamp,
+  definePvclockWrite,
+  versionPlus2,
+} from '../../../model/policies/pvclockWriteProtocol.ts';
 import type { ClockState } from '../../../model/state.ts';
 import { config, GHZ, state } from '../fixtures.ts';
 
@@ -135,10 +142,16 @@ describe('readFields, rdtsc, rdtscp', () => {
       changes: { fields: PAGE, torn: false },
       then: 'next',
     });
-    // Bulk copy: after tsc_timestamp and before the last field group the page is half-written.
+    // A bulk copy in struct order: after tsc_timestamp and before the last field group the page
+    // is half-written.
     const bulk = {
       ...cfg,
-      policies: { ...cfg.policies, pvclockWrite: POLICY_LIBRARY.pvclockWrite['bulk-copy'] },
+      policies: {
+        ...cfg.policies,
+        pvclockWrite: definePvclockWrite({
+          steps: [versionPlus2, copyTscTimestamp, copySystemTime, copyScaleAndFlags],
+        }),
+      },
     };
     const midCopy = produce(page0, (d) => {
       d.vcpus[0]!.pvtiWrite.active = true;
@@ -294,8 +307,9 @@ describe('wholeRead, syscallRead', () => {
   it('wholeRead: the readPage policy’s page with the task’s TSC, in one step that changes no progress', () => {
     const step = wholeRead();
     expect(step.name).toBe('whole');
-    // readPage getcpu: vCPU1's own page (written at t = 0 at TSC 300, kvmclock 1e9).
-    expect(run(step, at1000())).toEqual({ then: { value: 1_000_001_000n, flags: 0, torn: false } });
+    // readPage getcpu: vCPU1's own page (written at t = 0 at TSC 300, kvmclock 1e9 + 300: the
+    // MONOTONIC_RAW pCPU1 reads from its own TSC).
+    expect(run(step, at1000())).toEqual({ then: { value: 1_000_001_300n, flags: 0, torn: false } });
     expect(run(wholeRead({ page: vcpu0Page }), at1000())).toEqual({
       then: { value: 1_000_001_400n, flags: 0, torn: false },
     });
@@ -313,7 +327,7 @@ describe('wholeRead, syscallRead', () => {
     );
     expect(result).toEqual({
       then: {
-        value: 1_000_001_000n,
+        value: 1_000_001_300n,
         flags: 0,
         torn: false,
         clamp: POLICY_LIBRARY.readClamp['last-value-unless-stable'],

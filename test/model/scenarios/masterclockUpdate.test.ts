@@ -5,8 +5,8 @@ import { holdsWith, pinScenario } from './pin.ts';
 
 describe('masterclock-update', () => {
   pinScenario('masterclock-update', [
-    ['update-on-hotplug', 1081, 8, { 'guest-monotonic': 5, 'kvmclock-step': 4 }],
-    ['no-update-on-hotplug', 1081, 8, { 'guest-monotonic': 5, 'kvmclock-step': 4 }],
+    ['update-on-hotplug', 1093, 8, { 'guest-monotonic': 5, 'kvmclock-step': 4 }],
+    ['no-update-on-hotplug', 1093, 8, { 'guest-monotonic': 5, 'kvmclock-step': 4 }],
     [
       'never-update',
       69,
@@ -21,7 +21,7 @@ describe('masterclock-update', () => {
     ],
     [
       'periodic-update',
-      5690,
+      6204,
       14,
       { 'guest-monotonic': 5, 'kvmclock-drift': 'holds', 'kvmclock-step': 'holds' },
     ],

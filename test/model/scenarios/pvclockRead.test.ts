@@ -5,6 +5,7 @@ import { pvclockReadCycles } from '../../../model/arith/index.ts';
 import { guestTsc } from '../../../model/clocks.ts';
 import type { ClockAction } from '../../../model/actions.ts';
 import type { ClockState } from '../../../model/state.ts';
+import { PVCLOCK_TSC_STABLE_BIT } from '../../../model/arith/index.ts';
 import { target } from '../../helpers.ts';
 import { holdsWith, pinScenario } from './pin.ts';
 
@@ -17,45 +18,68 @@ describe('pvclock-read', () => {
   // readers step by step; settings `masterclock` give STABLE pages on synchronized TSCs (until the
   // host-writes part models the masterclock itself), `unsynced` pCPU0 1000 ppm fast, no STABLE.
   pinScenario('pvclock-read', [
-    ['host-bulk-copy', 9295, 17, { 'guest-monotonic': 12, 'pvti-consistent': 7 }],
-    ['host-odd-even', 8136, 18, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
-    ['reader-vdso-getcpu', 16958, 23, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['host-bulk-copy', 22964, 20, { 'guest-monotonic': 16, 'pvti-consistent': 12 }],
+    ['host-odd-even', 18797, 24, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['reader-vdso-getcpu', 40964, 29, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
     [
       'reader-vdso-getcpu-unsynced',
-      17123,
+      17029,
       24,
       { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
     ],
-    ['reader-vdso-vcpu0', 10453, 18, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
-    ['reader-kernel', 1376, 10, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['reader-vdso-vcpu0', 21773, 24, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['reader-kernel', 3558, 16, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
     [
       'reader-kernel-unsynced',
-      1394,
+      1376,
       10,
       { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
     ],
-    ['reader-vcpu0-stable', 12273, 18, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
-    ['reader-rdtscp', 12663, 18, { 'guest-monotonic': 14, 'pvti-consistent': 'holds' }],
+    ['reader-vcpu0-stable', 23593, 24, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['reader-rdtscp', 29410, 24, { 'guest-monotonic': 15, 'pvti-consistent': 'holds' }],
     [
       'reader-rdtscp-tsc-check',
-      14525,
-      21,
+      35655,
+      27,
       { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
     ],
-    ['reader-rdtscp-no-version-check', 10139, 18, { 'guest-monotonic': 12, 'pvti-consistent': 7 }],
+    ['reader-rdtscp-no-version-check', 24956, 24, { 'guest-monotonic': 15, 'pvti-consistent': 11 }],
   ]);
 
   it('with the cause switched off (hostWritesDuringRead=false) host-bulk-copy holds', () =>
     holdsWith('pvclock-read', 'host-bulk-copy', { hostWritesDuringRead: false }));
 
-  it('host-bulk-copy: a read passes the version check between the copy of tsc_timestamp and system_time', () => {
-    const v = explore(target('pvclock-read', 'host-bulk-copy').model).violations.find(
-      (x) => x.invariant === 'guest-monotonic',
-    )!;
-    expect(kindsOf(v.trace.actions)).toContain('pvclockWrite');
-    expect(v.trace.states.at(-1)!.tasks[0]!.lastRead.torn).toBe(true);
-    // Read on vCPU1 from vCPU0's page: vCPU0 itself runs no guest code while its page is written.
-    expect(v.trace.states.at(-1)!.tasks[0]!.lastRead.vcpu).toBe(1);
+  it('host-bulk-copy: a masterclock update, then a read passes the version check with the new stamp and the old system_time', () => {
+    const r = explore(target('pvclock-read', 'host-bulk-copy').model);
+    for (const name of ['guest-monotonic', 'pvti-consistent']) {
+      const v = r.violations.find((x) => x.invariant === name)!;
+      const kinds = v.trace.actions.map((a) =>
+        a.kind === 'guestRead' ? `read:${a.step}` : a.kind,
+      );
+      // The pages change under a STABLE reader only through a masterclock update.
+      expect(kinds.indexOf('masterclockUpdate')).toBeLessThan(kinds.indexOf('pvclockWrite'));
+      const last = v.trace.states.at(-1)!;
+      expect(last.tasks[0]!.lastRead.torn).toBe(true);
+      // Read on vCPU1 from vCPU0's page: vCPU0 itself runs no guest code while its page is written.
+      expect(last.tasks[0]!.lastRead.vcpu).toBe(1);
+      expect(last.vcpus.every((p) => p.pvti.flags === PVCLOCK_TSC_STABLE_BIT)).toBe(true);
+    }
+    // The shortest: only tsc_timestamp of vCPU0's copy visible (choice 1), read at TSC 1000.
+    const shortest = r.violations.find((x) => x.invariant === 'pvti-consistent')!;
+    expect(shortest.trace.actions).toContainEqual({ kind: 'pvclockWrite', vcpu: 0, choice: 1 });
+    expect(shortest.trace.states.at(-1)!.tasks[0]!.lastRead.value).toBe(1_000_000_000n);
+  });
+
+  it('the page is STABLE exactly when the masterclock is in use: the unsynced reader variant has neither', () => {
+    const off = target('pvclock-read', 'reader-vdso-getcpu-unsynced').model;
+    const on = target('pvclock-read', 'reader-vcpu0-stable').model;
+    expect(off.init()[0]!.kvm.useMasterClock).toBe(false);
+    expect(off.init()[0]!.vcpus.map((v) => v.pvti.flags)).toEqual([0, 0]);
+    expect(on.init()[0]!.kvm.useMasterClock).toBe(true);
+    expect(on.init()[0]!.vcpus.map((v) => v.pvti.flags)).toEqual([
+      PVCLOCK_TSC_STABLE_BIT,
+      PVCLOCK_TSC_STABLE_BIT,
+    ]);
   });
 });
 
@@ -63,10 +87,10 @@ describe('pvclock-read: the v3.12–v4.4 vDSO reader and two migrations inside o
   // Issue 13 expected this reader to hold at one migration per read and fail with two
   // (vCPU0 → vCPU1 → vCPU0 inside one read). It holds with two and with three, in both settings.
   it.each([
-    ['reader-vdso-getcpu', 2, 43167],
-    ['reader-vdso-getcpu-unsynced', 2, 45262],
-    ['reader-vdso-getcpu', 3, 74828],
-    ['reader-vdso-getcpu-unsynced', 3, 80765],
+    ['reader-vdso-getcpu', 2, 92192],
+    ['reader-vdso-getcpu-unsynced', 2, 44986],
+    ['reader-vdso-getcpu', 3, 149162],
+    ['reader-vdso-getcpu-unsynced', 3, 80211],
   ] as const)('%s, migrations=%i: holds (%i states)', (variant, migrations, states) => {
     const r = runCheck(target('pvclock-read', variant, { migrations })).result;
     expect(r.complete).toBe(true);
@@ -120,9 +144,11 @@ describe('pvclock-read: Lutomirski’s proposals, against the odd/even writer', 
   it('rdtscp alone: a TSC read before the host rewrote the page meets the page’s later stamp, and the delta wraps', () => {
     const v = explore(target('pvclock-read', 'reader-rdtscp').model).violations[0]!;
     expect(v.invariant).toBe('guest-monotonic');
-    expect(kindsOf(v.trace.actions).slice(0, 8)).toEqual([
+    expect(kindsOf(v.trace.actions).slice(0, 9)).toEqual([
       'read:rdtscp',
       'timeAdvance',
+      // STABLE pages change only through a masterclock update.
+      'masterclockUpdate',
       'pvclockWrite',
       'pvclockWrite',
       'pvclockWrite',

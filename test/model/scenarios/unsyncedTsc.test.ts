@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../../explorer/index.ts';
+import { PVCLOCK_TSC_STABLE_BIT } from '../../../model/arith/index.ts';
 import { target } from '../../helpers.ts';
 import { scenarioNamed } from '../../../check/scenarios.ts';
 
@@ -35,6 +36,20 @@ describe('unsynced-tsc', () => {
     ]);
     // 1 ms at 100 ppm is 100 ns of skew.
     expect(v.message).toContain('time went backwards by 100 ns');
+  });
+
+  it('stable-bit-with-skew: the masterclock in use, every page from its one snapshot, STABLE', () => {
+    const [s] = target('unsynced-tsc', 'stable-bit-with-skew').model.init();
+    expect(s!.kvm.useMasterClock).toBe(true);
+    for (const v of s!.vcpus)
+      expect(v.pvti).toMatchObject({
+        tscTimestamp: s!.kvm.masterCycleNow,
+        systemTime: s!.kvm.masterKernelNs,
+        flags: PVCLOCK_TSC_STABLE_BIT,
+      });
+    const [plain] = target('unsynced-tsc', 'no-clamp').model.init();
+    expect(plain!.kvm.useMasterClock).toBe(false);
+    expect(plain!.vcpus.map((v) => v.pvti.flags)).toEqual([0, 0]);
   });
 
   it('with the cause switched off (tscSkewPpm=0) no-clamp holds', () => {

@@ -313,11 +313,12 @@ describe('guestRead: the reader policies (readPage)', () => {
     expect(states[1]!.tasks[0]!.read.pageVcpu).toBe(1);
     expect(states[2]!.tasks[0]!.read.fields.tscTimestamp).toBe(300n);
     expect(states[3]!.tasks[0]!.read.tsc).toBe(1300n);
-    expect(states[4]!.tasks[0]!.lastRead).toEqual(record(BOOT + 1000n, { vcpu: 1 }));
+    // vCPU1's page was written at TSC 300 with the MONOTONIC_RAW pCPU1 reads: 1e9 + 300.
+    expect(states[4]!.tasks[0]!.lastRead).toEqual(record(BOOT + 1300n, { vcpu: 1 }));
   });
 
   it('vcpu0: vCPU0’s page whatever the task’s vCPU, with the TSC of the vCPU the task is on', () => {
-    // Page0 with vCPU1's TSC: 1e9 + (1300 - 0), 300 ns ahead of the task's own page.
+    // Page0 with vCPU1's TSC: 1e9 + (1300 - 0), what the task's own page gives too.
     const cfg = onVcpu1('vcpu0');
     const states = splitRead(at(state(cfg), 1000), cfg);
     expect(states[1]!.tasks[0]!.read.pageVcpu).toBe(0);
@@ -414,29 +415,93 @@ describe('guestRead: against a host write in steps', () => {
       policies: { reader: 'split', readPage: 'vcpu0', pvclockWrite },
     });
   const WRITE = { kind: 'pvclockWrite', vcpu: 0 } as const;
+  const EMPTY = {
+    version: 0,
+    tscTimestamp: 0n,
+    systemTime: 0n,
+    tscToSystemMul: 0,
+    tscShift: 0,
+    flags: 0,
+  };
+  const PAGE_AT_1000 = {
+    version: 2,
+    tscTimestamp: 1000n,
+    systemTime: BOOT + 1000n,
+    tscToSystemMul: 2 ** 31,
+    tscShift: 1,
+    flags: 0,
+  };
 
   it('bulk-copy: a read that starts after the new version was copied passes its check with a half-written page', () => {
     const cfg = during('bulk-copy');
     const versionCopied = step(at(state(cfg), 1000), cfg, WRITE);
     expect(versionCopied.vcpus[0]!.pvti.version).toBe(4);
     const v = step(versionCopied, cfg, read('version'));
-    const stampCopied = step(v, cfg, WRITE);
+    // The copy's stores seen in any order: here only tsc_timestamp (choice bit 0).
+    const stampCopied = step(v, cfg, { ...WRITE, choice: 0b00001 });
     const f = step(stampCopied, cfg, read('fields'));
     expect(f.tasks[0]!.read.torn).toBe(true);
     expect(f.tasks[0]!.read.fields).toMatchObject({ tscTimestamp: 1000n, systemTime: BOOT });
+    // The read keeps the write's two pages while it is under way, for pvti-consistent.
+    expect(f.tasks[0]!.read.overlapOld).toEqual(state(cfg).vcpus[0]!.pvti);
+    expect(f.tasks[0]!.read.overlapNew).toMatchObject({
+      tscTimestamp: 1000n,
+      systemTime: BOOT + 1000n,
+    });
     const t = step(f, cfg, read('tsc'));
     const done = step(t, cfg, read('check'));
-    // New tsc_timestamp with the old system_time: 1e9 + (1000 - 1000), 1000 ns behind the clock.
+    // New tsc_timestamp with the old system_time: 1e9 + (1000 - 1000), where either page gives
+    // 1e9 + 1000 at TSC 1000: a mixed value.
     expect(done.tasks[0]!.lastRead).toEqual(record(BOOT, { vcpu: 1, torn: true }));
+    // Done, the read forgets what it overlapped.
+    expect(done.tasks[0]!.read).toMatchObject({
+      torn: false,
+      overlapOld: EMPTY,
+      overlapNew: EMPTY,
+    });
   });
 
-  it('bulk-copy: fields read before the stamp is copied, or after the last field, are not torn', () => {
+  it('bulk-copy: a half-written page whose fields still give the right value is no mixed read', () => {
+    const cfg = during('bulk-copy');
+    // vCPU0's page already anchored at TSC 1000, but at another scale (mul 123, shift 0).
+    const old = { ...PAGE_AT_1000, tscToSystemMul: 123, tscShift: 0 };
+    const s0 = produce(at(state(cfg), 1000), (d) => void (d.vcpus[0]!.pvti = old));
+    const v = step(step(s0, cfg, WRITE), cfg, read('version'));
+    // Only tsc_to_system_mul new (bit 2): torn, but at TSC 1000 the scale multiplies nothing.
+    const f = step(step(v, cfg, { ...WRITE, choice: 0b00100 }), cfg, read('fields'));
+    expect(f.tasks[0]!.read.torn).toBe(true);
+    const done = step(step(f, cfg, read('tsc')), cfg, read('check'));
+    expect(done.tasks[0]!.lastRead).toEqual(record(BOOT + 1000n, { vcpu: 1, torn: false }));
+  });
+
+  it('a whole read in one step of a half-written page: judged with the TSC it read and that write’s pages', () => {
+    const split = during('bulk-copy');
+    const cfg = {
+      ...split,
+      policies: { ...split.policies, reader: POLICY_LIBRARY.reader['one-step'] },
+    };
+    const stamp = step(step(at(state(cfg), 1000), cfg, WRITE), cfg, { ...WRITE, choice: 0b00001 });
+    expect(step(stamp, cfg, read('whole')).tasks[0]!.lastRead).toEqual(
+      record(BOOT, { vcpu: 1, torn: true }),
+    );
+    const old = { ...PAGE_AT_1000, tscToSystemMul: 123, tscShift: 0 };
+    const s0 = produce(at(state(cfg), 1000), (d) => void (d.vcpus[0]!.pvti = old));
+    const scale = step(step(s0, cfg, WRITE), cfg, { ...WRITE, choice: 0b00100 });
+    expect(step(scale, cfg, read('whole')).tasks[0]!.lastRead).toEqual(
+      record(BOOT + 1000n, { vcpu: 1, torn: false }),
+    );
+  });
+
+  it('bulk-copy: fields read before any new field is visible, or after the copy, are not torn', () => {
     const cfg = during('bulk-copy');
     const versionCopied = step(at(state(cfg), 1000), cfg, WRITE);
     const before = step(step(versionCopied, cfg, read('version')), cfg, read('fields'));
     expect(before.tasks[0]!.read.torn).toBe(false);
-    let written = versionCopied;
-    for (let i = 0; i < 3; i++) written = step(written, cfg, WRITE);
+    const none = step(versionCopied, cfg, { ...WRITE, choice: 0 });
+    expect(step(step(none, cfg, read('version')), cfg, read('fields')).tasks[0]!.read.torn).toBe(
+      false,
+    );
+    const written = step(none, cfg, WRITE);
     expect(written.vcpus[0]!.pvtiWrite.active).toBe(false);
     const after = step(step(written, cfg, read('version')), cfg, read('fields'));
     expect(after.tasks[0]!.read.torn).toBe(false);

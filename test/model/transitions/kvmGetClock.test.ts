@@ -40,7 +40,7 @@ describe('kvmGetClock', () => {
   });
 
   it('without the masterclock, kvmclock is the kvmclock base plus the offset, with no realtime', () => {
-    const cfg = migrating({}, { useMasterClock: false, stableBit: false });
+    const cfg = migrating({}, { useMasterClock: false });
     const next = step(paused(cfg), cfg, { kind: 'kvmGetClock' });
     expect(next.vmm.saved).toEqual({
       clock: BOOT + BigInt(T),

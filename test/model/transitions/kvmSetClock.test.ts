@@ -55,7 +55,7 @@ describe('kvmSetClock', () => {
   });
 
   it('without the masterclock on the source there is no realtime to use', () => {
-    const cfg = migrating({}, { useMasterClock: false, stableBit: false });
+    const cfg = migrating({}, { useMasterClock: false });
     const next = run(saved(cfg), cfg, [T2, set]);
     expect(next.kvm.useMasterClock).toBe(false);
     expect(next.kvm.kvmclockOffset).toBe(BigInt(T - T2));

@@ -34,7 +34,6 @@ export function migrating(
     ],
     vcpus: [{ pcpu: 0 }, { pcpu: 1 }],
     useMasterClock: true,
-    stableBit: true,
     transitions: [...MIGRATION_KINDS, 'pvclockWrite'],
     liveMigration: {
       destPcpus: [2, 3],

@@ -165,7 +165,6 @@ describe('masterclockUpdate: the triggers besides hotplug and Xen shared-info se
       tscKhz: 2_500_000n,
       horizonNs: 3_000_000_000,
       useMasterClock: true,
-      stableBit: true,
       transitions: ['masterclockUpdate', 'pvclockWrite'],
       masterclockTriggerKinds: kinds,
       limits: { masterclockTriggers: 2 },

@@ -5,16 +5,17 @@
  * with a clock update requested, or on any vCPU while fewer than limits.pvclockWrites unrequested
  * (periodic kvmclock) writes were done; with writesDuringReads off, not while a read is under way.
  * Changes: the page, step by step, by the pvclockWrite protocol (atomic; bulk-copy: version += 2
- * then the fields in struct order; odd-even: version odd, the fields, version even); the request
+ * then a copy that shows any subset of the new fields, then all; odd-even: version odd, the fields, version even); the request
  * is taken (or the unrequested write counted) at the first step; at the last, the clock step the
  * write caused at that instant.
  * Abstracts: kvm_guest_time_update -> kvm_setup_guest_pvclock (arch/x86/kvm/x86.c).
  *
  * Numbers: vCPU0 runs on pCPU1, whose TSC runs at 1.001 GHz although KVM believes 1 GHz; the
- * host clocksource is pCPU0's exact 1 GHz TSC (MONOTONIC_RAW = boot + t). At t = 1e6 the page
- * written at t = 0 (stamp 0, 1e9) reads 1e9 + 1_001_000 on vCPU0, while a page written now stamps
- * TSC 1_001_000 at RAW = 1e9 + 1e6: the rewrite steps kvmclock back by 1000 ns. step() also checks
- * the input state is not mutated.
+ * timekeeping pCPU0's TSC runs at exactly 1 GHz. At t = 1e6 the page written at t = 0 (stamp 0,
+ * 1e9) reads 1e9 + 1_001_000 on vCPU0; a page written now by vCPU0 stamps TSC 1_001_000 and the
+ * MONOTONIC_RAW read on pCPU1, from its own TSC: 1e9 + 1_001_000 (not pCPU0's 1e9 + 1e6), so the
+ * rewrite does not step kvmclock. A masterclock snapshot taken earlier does (back 1000 ns).
+ * step() also checks the input state is not mutated.
  */
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
@@ -58,7 +59,7 @@ const OLD: Pvti = {
   tscShift: 1,
   flags: 0,
 };
-const NEW_FIELDS = { tscTimestamp: 1_001_000n, systemTime: BOOT + 1_000_000n };
+const NEW_FIELDS = { tscTimestamp: 1_001_000n, systemTime: BOOT + 1_001_000n };
 
 const requested = (cfg: ReturnType<typeof writing>, vcpu = 0): ClockState =>
   state(cfg, (d) => {
@@ -114,7 +115,7 @@ describe('pvclockWrite: when it is enabled', () => {
 describe('pvclockWrite: atomic', () => {
   const cfg = writing();
 
-  it('writes the whole page at once, version + 2, anchored at this pCPU’s TSC and MONOTONIC_RAW', () => {
+  it('writes the whole page at once, version + 2, anchored at this pCPU’s TSC and the MONOTONIC_RAW it reads', () => {
     const s = requested(cfg);
     const [next] = writeSteps(s, cfg, 1);
     const v = next!.vcpus[0]!;
@@ -125,22 +126,27 @@ describe('pvclockWrite: atomic', () => {
     expect(next!.vcpus[1]).toEqual(s.vcpus[1]);
   });
 
-  it('records the step the rewrite caused at that instant: back 1000 ns', () => {
+  it('records the step the rewrite caused at that instant: none from this pCPU’s own clocks', () => {
     const [next] = writeSteps(requested(cfg), cfg, 1);
-    expect(next!.vcpus[0]!.lastClockStep).toBe(-1000n);
+    expect(next!.vcpus[0]!.lastClockStep).toBe(0n);
   });
 
-  it('adds the vCPU’s TSC offset to the stamp, and carries the stable bit when the pages have it', () => {
-    const stable = writing({ stableBit: true });
-    const s = produce(requested(stable), (d) => void (d.vcpus[0]!.tscOffset = 5000n));
-    const [next] = writeSteps(s, stable, 1);
-    expect(next!.vcpus[0]!.pvti).toMatchObject({
-      tscTimestamp: 1_006_000n,
-      flags: PVCLOCK_TSC_STABLE_BIT,
+  it('takes the kvmclock base from the writing pCPU’s TSC, clamped at cycle_last', () => {
+    // pCPU1's TSC behind the timekeeper's cycle_last (the last update read pCPU0's, further on).
+    const behind = produce(requested(cfg), (d) => {
+      d.host.raw = { ...d.host.raw, cycleLast: 2_000_000n, base: BOOT + 2_000_000n };
     });
+    const [next] = writeSteps(behind, cfg, 1);
+    expect(next!.vcpus[0]!.pvti.systemTime).toBe(BOOT + 2_000_000n);
   });
 
-  it('with the masterclock, anchors at the VM-wide snapshot, not at now', () => {
+  it('adds the vCPU’s TSC offset to the stamp; without the masterclock, no stable bit', () => {
+    const s = produce(requested(cfg), (d) => void (d.vcpus[0]!.tscOffset = 5000n));
+    const [next] = writeSteps(s, cfg, 1);
+    expect(next!.vcpus[0]!.pvti).toMatchObject({ tscTimestamp: 1_006_000n, flags: 0 });
+  });
+
+  it('with the masterclock, anchors at the VM-wide snapshot, not at now, and sets the stable bit', () => {
     const s = produce(requested(cfg), (d) => {
       d.kvm.useMasterClock = true;
       d.kvm.masterCycleNow = 400_000n;
@@ -150,31 +156,55 @@ describe('pvclockWrite: atomic', () => {
     expect(next!.vcpus[0]!.pvti).toMatchObject({
       tscTimestamp: 400_000n,
       systemTime: BOOT + 399_000n,
+      flags: PVCLOCK_TSC_STABLE_BIT,
     });
+    // The snapshot's RAW is 1000 ns behind what the old page reads at vCPU0's TSC now.
+    expect(next!.vcpus[0]!.lastClockStep).toBe(-1000n);
   });
 });
 
-describe('pvclockWrite: bulk-copy (version += 2, then one copy in struct order)', () => {
+describe('pvclockWrite: bulk-copy (version += 2, then one weakly ordered copy)', () => {
   const cfg = writing({ policies: { pvclockWrite: 'bulk-copy' } });
-  // An old page with another scale and no flags, so that the last copy step shows too.
+  // An old page with another scale and no flags, so that every field changes.
   const old: Pvti = { ...OLD, tscToSystemMul: 123, tscShift: 0, flags: 0 };
   const s = produce(requested(cfg), (d) => void (d.vcpus[0]!.pvti = old));
-  const pages = () => writeSteps(s, cfg, 4);
+  // The copy's second step makes visible the subset `mask` (bit i: PVTI_FIELDS[i]).
+  const pages = (mask = 0b00010): ClockState[] => {
+    const first = step(s, cfg, WRITE0);
+    const second = step(first, cfg, { ...WRITE0, choice: mask });
+    return [first, second, step(second, cfg, WRITE0)];
+  };
 
-  it('shows a reader the new even version first, then each field as it is copied', () => {
-    expect(pages().map((p) => p.vcpus[0]!.pvti)).toEqual([
-      { ...old, version: 4 },
-      { ...old, version: 4, tscTimestamp: NEW_FIELDS.tscTimestamp },
-      { ...old, version: 4, ...NEW_FIELDS },
-      { ...OLD, version: 4, ...NEW_FIELDS },
-    ]);
+  it('offers one action per visible subset of the new fields after the version store, one per page', () => {
+    const [first] = pages();
+    const actions = enabled(first!, cfg, 'pvclockWrite');
+    // flags are the same in both pages: the subsets with and without them give the same page, and
+    // only the first (without, bit 4 clear) is offered.
+    expect(actions).toHaveLength(16);
+    expect(actions).toEqual(Array.from({ length: 16 }, (_, choice) => ({ ...WRITE0, choice })));
   });
 
-  it('keeps the write under way until the last field, with the page it started from and its target', () => {
+  it('shows a reader the new even version first, then any subset of the new fields, then all', () => {
+    expect(pages().map((p) => p.vcpus[0]!.pvti)).toEqual([
+      { ...old, version: 4 },
+      // system_time new, tsc_timestamp old: no prefix of the struct.
+      { ...old, version: 4, systemTime: NEW_FIELDS.systemTime },
+      { ...OLD, version: 4, ...NEW_FIELDS },
+    ]);
+    expect(pages(0b01100)[1]!.vcpus[0]!.pvti).toEqual({
+      ...OLD,
+      version: 4,
+      ...{
+        tscTimestamp: old.tscTimestamp,
+        systemTime: old.systemTime,
+      },
+    });
+  });
+
+  it('keeps the write under way until the last step, with the page it started from and its target', () => {
     expect(pages().map((p) => [p.vcpus[0]!.pvtiWrite.active, p.vcpus[0]!.pvtiWrite.step])).toEqual([
       [true, 1],
       [true, 2],
-      [true, 3],
       [false, 0],
     ]);
     expect(pages()[0]!.vcpus[0]!.pvtiWrite.previous).toEqual(old);
@@ -182,19 +212,14 @@ describe('pvclockWrite: bulk-copy (version += 2, then one copy in struct order)'
   });
 
   it('takes the request at the first step and records the clock step only at the end', () => {
-    expect(pages().map((p) => p.vcpus[0]!.clockUpdateRequested)).toEqual([
-      false,
-      false,
-      false,
-      false,
-    ]);
+    expect(pages().map((p) => p.vcpus[0]!.clockUpdateRequested)).toEqual([false, false, false]);
     expect(
       pages()
-        .slice(0, 3)
+        .slice(0, 2)
         .map((p) => p.vcpus[0]!.lastClockStep),
-    ).toEqual([0n, 0n, 0n]);
+    ).toEqual([0n, 0n]);
     // Old page (mul 123, shift 0) at TSC 1_001_000: 1e9 + floor(1_001_000 * 123 / 2^32) = 1e9 + 0.
-    expect(pages()[3]!.vcpus[0]!.lastClockStep).toBe(1_000_000n);
+    expect(pages()[2]!.vcpus[0]!.lastClockStep).toBe(1_001_000n);
   });
 
   it('lets a read start at every step (the version is always even)', () => {
