@@ -12,6 +12,7 @@ import {
   type TkClock,
   PVCLOCK_TSC_STABLE_BIT,
 } from './arith/index.ts';
+import { noteTscRead } from './causalTime.ts';
 import type { ClockConfig } from './config.ts';
 import type { ClockState, VcpuState } from './state.ts';
 import { hostTscReaching, nsecToCycles, scaleHostTsc, vcpuTsc } from './tscScaling.ts';
@@ -26,13 +27,38 @@ export function hostTscAt(cfg: ClockConfig, pcpu: number, now: number): bigint {
 }
 
 /**
+ * The TSC of `pcpu` read now by an action of the model: its value at real time `now` plus the
+ * causal lead (causalTime.ts), one cycle for each action of this instant that read a TSC before.
+ * Every x86 TSC read at `now` goes through here (the arm64 counter does not: model/causalTime.ts).
+ */
+export function hostTscNow(s: ClockState, cfg: ClockConfig, pcpu: number): bigint {
+  noteTscRead();
+  const tsc = hostTscAt(cfg, pcpu, s.now);
+  const lead = s.tscLead;
+  return lead === 0 ? tsc : u64(tsc + BigInt(lead));
+}
+
+/**
+ * The cycles every pCPU's TSC moves at least between real times `from` and `to`: what a
+ * timeAdvance lets the causal lead fall by (causalTime.ts leadAfter).
+ */
+export function leastTscElapsed(cfg: ClockConfig, from: number, to: number): bigint {
+  let least = -1n;
+  for (let p = 0; p < cfg.pcpus.length; p++) {
+    const elapsed = hostTscAt(cfg, p, to) - hostTscAt(cfg, p, from);
+    if (least < 0n || elapsed < least) least = elapsed;
+  }
+  return least < 0n ? 0n : least;
+}
+
+/**
  * The TSC the guest reads on `vcpu` now (kvm_read_l1_tsc): the vCPU's offset plus its pCPU's TSC
  * scaled by the vCPU's ratio (model/tscScaling.ts; unscaled vCPUs skip the multiply, as KVM does).
  */
 export function guestTsc(s: ClockState, cfg: ClockConfig, vcpu: number): bigint {
   const v = s.vcpus[vcpu];
   if (v === undefined) throw new RangeError(`no vCPU ${vcpu}`);
-  return guestTscAt(cfg, v, vcpu, s.now);
+  return u64(scaleHostTsc(cfg, vcpu, hostTscNow(s, cfg, v.pcpu)) + v.tscOffset);
 }
 
 /** kvm_read_l1_tsc for vCPU `vcpu` in the record `v`, at real time `t`, on the pCPU it is on. */
@@ -45,7 +71,7 @@ export function guestTscAt(cfg: ClockConfig, v: VcpuState, vcpu: number, t: numb
  * migration the destination's (HostState.clocksourcePcpu).
  */
 export function hostClocksourceCycles(s: ClockState, cfg: ClockConfig): bigint {
-  return hostTscAt(cfg, s.host.clocksourcePcpu, s.now);
+  return hostTscNow(s, cfg, s.host.clocksourcePcpu);
 }
 
 export function monoNow(s: ClockState, cfg: ClockConfig): bigint {
@@ -164,7 +190,7 @@ export function kvmclockOn(s: ClockState, cfg: ClockConfig, vcpu: number): bigin
  */
 export function kvmclockBaseOn(s: ClockState, cfg: ClockConfig, pcpu: number): bigint {
   const raw = s.host.raw;
-  const tsc = hostTscAt(cfg, pcpu, s.now);
+  const tsc = hostTscNow(s, cfg, pcpu);
   return timekeeperRead(raw, tsc < raw.cycleLast ? raw.cycleLast : tsc);
 }
 
@@ -190,7 +216,7 @@ export function pvtiFor(
   const v = s.vcpus[vcpu];
   if (v === undefined) throw new RangeError(`no vCPU ${vcpu}`);
   const k = s.kvm;
-  const hostTsc = k.useMasterClock ? k.masterCycleNow : hostTscAt(cfg, v.pcpu, s.now);
+  const hostTsc = k.useMasterClock ? k.masterCycleNow : hostTscNow(s, cfg, v.pcpu);
   const kernelNs = k.useMasterClock ? k.masterKernelNs : kvmclockBaseOn(s, cfg, v.pcpu);
   const { shift, mul } = vcpuTsc(cfg, vcpu).pvclockScale;
   const flags = k.useMasterClock ? PVCLOCK_TSC_STABLE_BIT : 0;
@@ -216,7 +242,7 @@ export function caughtUpTscOffset(s: ClockState, cfg: ClockConfig, vcpu: number)
   const v = s.vcpus[vcpu]!;
   if (!v.tscCatchup) return v.tscOffset;
   const k = s.kvm;
-  const hostTsc = k.useMasterClock ? k.masterCycleNow : hostTscAt(cfg, v.pcpu, s.now);
+  const hostTsc = k.useMasterClock ? k.masterCycleNow : hostTscNow(s, cfg, v.pcpu);
   const kernelNs = k.useMasterClock ? k.masterKernelNs : kvmclockBaseOn(s, cfg, v.pcpu);
   const anchored = u64(scaleHostTsc(cfg, vcpu, hostTsc) + v.tscOffset);
   const due = u64(v.tscSyncWrite + nsecToCycles(cfg, vcpu, kernelNs - v.tscSyncNs));

@@ -163,6 +163,7 @@ export function decodeState(
   const part = <T>(cache: SectionCache<T> | undefined, read: () => T): T =>
     cache === undefined ? read() : r.section(cache, read);
   const now = r.int();
+  const tscLead = r.int();
   const host = part(caches?.host, () => ({
     mono: tk(r),
     raw: tk(r),
@@ -211,7 +212,7 @@ export function decodeState(
     pcpu: cfg.pcpus.length,
   });
   r.end();
-  return { now, host, pcpus, kvm, vcpus, tasks, guest, vmm, ext };
+  return { now, tscLead, host, pcpus, kvm, vcpus, tasks, guest, vmm, ext };
 }
 
 // --- live migration (issue 12) ---

@@ -122,6 +122,7 @@ export function encodeState(
 ): void {
   const m = rememberedFor(r);
   out.int(s.now);
+  out.int(s.tscLead);
 
   const h = s.host;
   if (!m.host.copyTo(h, out)) {

@@ -78,6 +78,7 @@ export function initialState(cfg: ClockConfig): ClockState {
   });
   const s: ClockState = {
     now: 0,
+    tscLead: 0,
     host: {
       mono: clock,
       raw: clock,

@@ -22,7 +22,7 @@ import {
   u64,
   type TimeScale,
 } from './arith/index.ts';
-import { hostClocksourceCycles, hostTscAt, rawNow } from './clocks.ts';
+import { hostClocksourceCycles, hostTscNow, rawNow } from './clocks.ts';
 import type { ClockConfig, LiveMigrationConfig } from './config.ts';
 import { tscSyncWith } from './kvmRecords.ts';
 import type { ClockState, HostState, KvmClockData, KvmTscSync, VcpuState } from './state.ts';
@@ -208,7 +208,7 @@ export function applyTscWrite(
 export function hostOn(s: ClockState, cfg: ClockConfig, clocksource: number): HostState {
   const h = s.host;
   const cycles = hostClocksourceCycles(s, cfg);
-  const anchor = hostTscAt(cfg, clocksource, s.now);
+  const anchor = hostTscNow(s, cfg, clocksource);
   const rebase = (c: HostState['mono']): HostState['mono'] => {
     const all = timekeeperAccumulateAll(c, cycles);
     return {

@@ -5,6 +5,7 @@
  */
 import { Immer } from 'immer';
 import { match } from 'ts-pattern';
+import { countingTscReads } from './causalTime.ts';
 import { ACTION_KINDS, type ActionKind, type ClockAction } from './actions.ts';
 import type { ClockConfig } from './config.ts';
 import type { ClockState } from './state.ts';
@@ -47,7 +48,10 @@ const enabledLists: (readonly ClockAction[] | undefined)[] = new Array<undefined
 
 export function nextState(s: ClockState, action: ClockAction, cfg: ClockConfig): ClockState {
   const apply = applierOf(action);
-  return immer.produce(s, (d) => apply(d, action, cfg, s));
+  return immer.produce(s, (d) => {
+    const lead = countingTscReads(s, () => apply(d, action, cfg, s));
+    if (lead !== s.tscLead) d.tscLead = lead;
+  });
 }
 
 /** The action kinds a configuration has, in ACTION_KINDS order (worked out once per configuration). */

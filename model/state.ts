@@ -14,6 +14,11 @@ import type { ExtState } from './stateExtension.ts';
 export interface ClockState {
   /** Real time in ns since the start of the run; advances only by the timeAdvance transition. */
   readonly now: number;
+  /**
+   * Causal time (causalTime.ts): the actions since the last timeAdvance that read a TSC, less what
+   * a short timeAdvance carried over. Every x86 TSC read at `now` reads this many cycles more.
+   */
+  readonly tscLead: number;
   readonly host: HostState;
   readonly pcpus: readonly PcpuState[];
   readonly kvm: KvmState;

@@ -4,6 +4,7 @@
  * replacement. Kept apart from next.ts so that the built-in variants' hot path is untouched.
  */
 import { produce } from 'immer';
+import { countingTscReads } from './causalTime.ts';
 import { ACTION_KINDS, type ActionKind, type ClockAction } from './actions.ts';
 import type { ClockConfig } from './config.ts';
 import { enabledActions, nextState } from './next.ts';
@@ -30,5 +31,8 @@ export function nextStateWith(s: ClockState, action: ClockAction, cfg: ClockConf
   const replaced = cfg.transitionOverrides?.[action.kind];
   if (replaced === undefined) return nextState(s, action, cfg);
   const transition = replaced as unknown as Transition<ActionKind>;
-  return produce(s, (d) => transition.apply(d, action, cfg, s));
+  return produce(s, (d) => {
+    const lead = countingTscReads(s, () => transition.apply(d, action, cfg, s));
+    if (lead !== s.tscLead) d.tscLead = lead;
+  });
 }

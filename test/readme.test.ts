@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../check/resolve.ts';
 import { runCheck } from '../check/runCheck.ts';
 import { loadVariantFile } from '../check/variantFile.ts';
+import { SCENARIOS } from '../check/scenarios.ts';
 import { cli, cliAsync } from './helpers.ts';
 
 const README = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
@@ -91,5 +92,29 @@ describe('README', () => {
       const shown = lines.flatMap((l, i) => (l.includes(mark) ? [l, lines[i + 1]!] : []));
       expect(shownOutput(`${command} | grep -A1 '${mark}'`)).toBe(shown.join('\n'));
     }
+  });
+
+  it('"What each x86 variant models": one row per variant that names its kernel, as the scenario says', () => {
+    const from = README.indexOf('## What each x86 variant models');
+    const section = README.slice(from, README.indexOf('\n## ', from + 1));
+    // Cells as the table holds them (prettier pads them; `\|` is a | inside a cell).
+    const rows = section
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| scenario') && !l.startsWith('| -'))
+      .map((l) =>
+        l
+          .slice(2, -2)
+          .split(/ \| /)
+          .map((c) => c.trim().replace(/\\\|/g, '|')),
+      );
+    const expected = SCENARIOS.flatMap((s) =>
+      s.variants.flatMap((v) =>
+        v.kernel === undefined
+          ? []
+          : [[`${s.name} / \`${v.name}\``, v.kernel.versions, v.kernel.functions.join('; ')]],
+      ),
+    );
+    expect(expected.length).toBeGreaterThan(20);
+    expect(rows).toEqual(expected);
   });
 });

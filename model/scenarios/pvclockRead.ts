@@ -235,7 +235,13 @@ export const pvclockRead = defineScenario({
       },
       policies: { pvclockWrite: 'odd-even', reader: 'rdtscp-no-version-check' },
       settings: { masterclock: true },
-      expected: { 'guest-monotonic': 'violated', 'pvti-consistent': 'violated' },
+      // Holds with causal time (model/causalTime.ts). Its only counterexample before rested on a
+      // reader's TSC equal to a tsc_timestamp taken after it at the same instant. Every rewrite
+      // of a STABLE page here comes from a masterclock update, whose new snapshot is later than
+      // any TSC a reader took before it, so tsc < tsc_timestamp catches the rewrite. Tosatti's
+      // objection needs a rewrite that keeps tsc_timestamp and changes the other fields, which
+      // this scenario does not produce.
+      expected: { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
     },
   ],
   causeOff: { param: 'hostWritesDuringRead', value: false },

@@ -28,7 +28,7 @@
  * synchronization fields, and its clock-update request.
  */
 import { castDraft } from 'immer';
-import { guestTsc, hostTscAt, rawNow } from '../clocks.ts';
+import { guestTsc, hostTscNow, rawNow } from '../clocks.ts';
 import { kvmWith, tscSyncWith } from '../kvmRecords.ts';
 import {
   applyTscWrite,
@@ -78,7 +78,7 @@ export const kvmGetClock: Transition<'kvmGetClock'> = {
       lastKhz: 0,
       lastOffset: 0n,
     });
-    const vmmTsc = hostTscAt(cfg, to.clocksource, s.now);
+    const vmmTsc = hostTscNow(s, cfg, to.clocksource);
     for (let i = 0; i < vcpus.length; i++) {
       const created = applyTscWrite(
         cfg,

@@ -4,9 +4,12 @@
  *
  * Enabled: for each instant from advanceTargets (the next scheduled event, or now plus one of the
  * configured gaps), never past the horizon and never past a scheduled event that is due.
- * Changes: `now`. Abstracts: the passage of time itself (the TSC ticking).
+ * Changes: `now`, and the causal lead (causalTime.ts): what of it the TSCs have not caught up with.
+ * Abstracts: the passage of time itself (the TSC ticking).
  */
 import type { ActionOf } from '../actions.ts';
+import { leadAfter } from '../causalTime.ts';
+import { leastTscElapsed } from '../clocks.ts';
 import { NO_ACTIONS } from '../sharedActions.ts';
 import type { Transition } from '../transition.ts';
 import { advanceTargets } from '../schedule.ts';
@@ -19,7 +22,8 @@ export const timeAdvance: Transition<'timeAdvance'> = {
       ? NO_ACTIONS
       : targets.map((to): ActionOf<'timeAdvance'> => ({ kind: 'timeAdvance', to }));
   },
-  apply: (d, { to }) => {
+  apply: (d, { to }, cfg, s) => {
     d.now = to;
+    if (s.tscLead !== 0) d.tscLead = leadAfter(s.tscLead, leastTscElapsed(cfg, s.now, to));
   },
 };

@@ -30,7 +30,7 @@
 import { castDraft } from 'immer';
 import { u64 } from '../arith/index.ts';
 import type { ActionOf } from '../actions.ts';
-import { hostTscAt, rawNow } from '../clocks.ts';
+import { hostTscNow, rawNow } from '../clocks.ts';
 import { kvmWith } from '../kvmRecords.ts';
 import {
   applyTscWrite,
@@ -67,7 +67,7 @@ export const tscRestore: Transition<'tscRestore'> = {
     const m = migrationOf(cfg);
     const k = s.kvm;
     const v = s.vcpus[vcpu]!;
-    const hostTsc = hostTscAt(cfg, v.pcpu, s.now);
+    const hostTsc = hostTscNow(s, cfg, v.pcpu);
     const ns = rawNow(s, cfg);
     let vmm = s.vmm;
     let write;

@@ -33,7 +33,7 @@
  */
 import { castDraft } from 'immer';
 import type { ActionOf } from '../actions.ts';
-import { guestTsc, guestTscReachesAtFor, hostTscAt } from '../clocks.ts';
+import { guestTsc, guestTscReachesAtFor, hostTscNow } from '../clocks.ts';
 import { kvmWith, tscSyncWith } from '../kvmRecords.ts';
 import type { GuestTimer, VcpuState } from '../state.ts';
 import type { Transition } from '../transition.ts';
@@ -57,8 +57,8 @@ export const vcpuMigrate: Transition<'vcpuMigrate'> = {
     const v = s.vcpus[vcpu]!;
     const k = s.kvm;
     const lastGuestTsc = guestTsc(s, cfg, vcpu);
-    const lastHostTsc = hostTscAt(cfg, v.pcpu, s.now);
-    const hostTsc = hostTscAt(cfg, to, s.now);
+    const lastHostTsc = hostTscNow(s, cfg, v.pcpu);
+    const hostTsc = hostTscNow(s, cfg, to);
     let offset = v.tscOffset;
     let catchup = v.tscCatchup;
     let sync = k.tscSync;

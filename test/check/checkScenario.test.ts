@@ -40,7 +40,7 @@ describe('checkScenario', () => {
       scenario: 'tsc-deadline-ntp',
       variant: 'my-rearm',
       complete: true,
-      states: 2526,
+      states: 7842,
       violated: [],
     });
     expect(r.invariants.map((i) => [i.invariant, i.expected, i.actual])).toEqual([
@@ -53,7 +53,7 @@ describe('checkScenario', () => {
   it('a user variant that breaks an invariant: a problem naming it, with the trace', () => {
     const r = checkScenario(kickOnly);
     expect(r.problems).toEqual([
-      "tsc-deadline-ntp / kick-only: no-lost-timer was expected to hold but is violated at depth 15: vCPU0's timer (deadline TSC 3000000, reached at t=3000000ns) was never delivered by t=4000000ns: it is halted with nothing armed to wake it",
+      "tsc-deadline-ntp / kick-only: no-lost-timer was expected to hold but is violated at depth 15: vCPU0's timer (deadline TSC 3000001, reached at t=3000001ns) was never delivered by t=4000000ns: it is halted with nothing armed to wake it",
     ]);
     const lost = r.invariants.find((i) => i.invariant === 'no-lost-timer');
     expect(lost?.trace).toHaveLength(15);

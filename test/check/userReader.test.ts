@@ -168,8 +168,8 @@ describe('the readers the x86 fidelity issue lists, from the building blocks', (
     });
     expect(summary(copy)).toEqual(summary(builtin));
     expect(summary(builtin)).toEqual({
-      states: 22964,
-      depth: 20,
+      states: 52814,
+      depth: 22,
       violated: ['guest-monotonic@16', 'pvti-consistent@12'],
     });
   });

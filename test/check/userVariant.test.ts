@@ -56,7 +56,7 @@ describe('a user variant', () => {
       }),
     ).result;
     expect(summary(run(rearm))).toEqual(summary(builtin));
-    expect(summary(builtin)).toMatchObject({ states: 2526, complete: true, violated: [] });
+    expect(summary(builtin)).toMatchObject({ states: 7842, complete: true, violated: [] });
   });
 
   it('starts from the baseline by default and keeps what it does not replace', () => {
@@ -67,7 +67,7 @@ describe('a user variant', () => {
       policies: { hrtimerExpiry: 'kick' },
     });
     expect(summary(run(nothing))).toEqual({
-      states: 3301,
+      states: 8610,
       depth: 19,
       complete: true,
       violated: ['no-lost-timer@15'],

@@ -66,7 +66,7 @@ describe('loadVariantFile', () => {
     const { result } = runCheck(resolveTarget({ scenario: 'pvclock-read', variant: variant! }));
     expect(result.complete).toBe(true);
     expect(result.violations).toEqual([]);
-    expect(result.stats.distinctStates).toBe(27692);
+    expect(result.stats.distinctStates).toBe(39804);
     const replaced = resolveTarget({ scenario: 'pvclock-read', variant: variant! }).config;
     expect(replaced.policies.reader.steps.map((s) => s.name)).toEqual([
       'rdtscp',

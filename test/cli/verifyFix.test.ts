@@ -45,7 +45,7 @@ describe('clockcheck verify-fix', () => {
     expect(r.out).toMatch(/ {4}15 {2}nohzIdleEnter pcpu=1/);
     // (2) the fix, exhaustively
     expect(r.out).toMatch(
-      /tsc-deadline-ntp \/ rearm-remaining-user: .*\n.*\n {2}explored 2,526 states, 4,490 transitions, max depth 20: complete/,
+      /tsc-deadline-ntp \/ rearm-remaining-user: .*\n.*\n {2}explored 7,842 states, 12,395 transitions, max depth 21: complete/,
     );
     // (3) every saved counterexample, replayed
     expect(r.out).toContain(
@@ -59,7 +59,7 @@ describe('clockcheck verify-fix', () => {
     );
     // (4) the verdict
     expect(r.out).toContain(
-      '- with the fix (rearm-remaining-user): host-monotonic, no-lost-timer and timer-not-early hold in every interleaving within the bounds (2,526 states, depth 20, complete)',
+      '- with the fix (rearm-remaining-user): host-monotonic, no-lost-timer and timer-not-early hold in every interleaving within the bounds (7,842 states, depth 21, complete)',
     );
     expect(r.out).toContain('Verdict: the fix holds within these bounds.');
 
@@ -71,7 +71,7 @@ describe('clockcheck verify-fix', () => {
     expect(data).toMatchObject({ scenario: 'tsc-deadline-ntp', verified: true, problems: [] });
     expect(data.fix).toMatchObject({
       variant: 'rearm-remaining-user',
-      distinctStates: 2526,
+      distinctStates: 7842,
       complete: true,
     });
     expect(data.counterexamples.map((c) => [c.file, c.outcome, c.required])).toEqual([
@@ -202,7 +202,7 @@ describe('clockcheck check --variant-file', () => {
       'no-lost-timer ✗ at depth 15 ✓ holds',
       'timer-not-early ✓ holds ✓ holds',
       'host-monotonic ✓ holds ✓ holds',
-      'explored 3,301 states, complete 2,526 states, complete',
+      'explored 8,610 states, complete 7,842 states, complete',
       '',
     ]);
   });

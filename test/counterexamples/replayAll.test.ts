@@ -36,7 +36,7 @@ describe('replayAll', () => {
     // rearm-remaining need not keep timer-lateness: that trace is shown but not counted.
     const late = byName['raw-correlated.timer-lateness.itf.json']!;
     expect(late.line).toMatch(
-      /^still violated at step 15 under rearm-remaining: .*501 ns after its deadline.*\(timer-lateness is not required of rearm-remaining: not counted\)$/,
+      /^still violated at step 15 under rearm-remaining: .*504 ns after its deadline.*\(timer-lateness is not required of rearm-remaining: not counted\)$/,
     );
     expect(late.required).toBe(false);
     const diverged = byName['pending-latch.timer-not-early.itf.json']!;

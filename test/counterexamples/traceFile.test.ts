@@ -35,6 +35,7 @@ describe('counterexample files', () => {
     expect(trace.meta.modelHash).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(trace.vars).toEqual([
       'now',
+      'tscLead',
       'host',
       'pcpus',
       'kvm',

@@ -67,7 +67,7 @@ describe('examples/', () => {
       [
         'read-not-behind-raw',
         3,
-        'task 0 read 1000999999 on vCPU1 at t=1000000ns while MONOTONIC_RAW was 1001000099: 100 ns behind',
+        'task 0 read 1000999999 on vCPU1 at t=1000000ns while MONOTONIC_RAW was 1001000100: 101 ns behind',
       ],
     ]);
   });
@@ -105,7 +105,7 @@ describe('examples/', () => {
       const checked = await cliAsync('check', '--scenario-file', FILE, '--variant', 'no-clamp');
       expect(checked.code).toBe(1);
       expect(checked.out).toContain(
-        'task 0 read 1000999899 on vCPU2 at t=1000000ns after reading 1000999999 on vCPU0 at t=1000000ns: time went backwards by 100 ns',
+        'task 0 read 1000999900 on vCPU2 at t=1000000ns after reading 1000999999 on vCPU0 at t=1000000ns: time went backwards by 99 ns',
       );
       const replayed = await cliAsync('replay', SAVED, '--scenario-file', FILE);
       expect(replayed.code).toBe(0);

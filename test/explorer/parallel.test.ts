@@ -103,7 +103,7 @@ describe('exploring on worker threads', () => {
     const options = { scenario: 'pvclock-read', variant: 'host-bulk-copy' };
     const model = resolveTarget(options).model;
     const r = compare(model, targetDescriptor(options), 2);
-    expect(r.stats.distinctStates).toBe(22964);
+    expect(r.stats.distinctStates).toBe(52814);
     expect(r.violations.map((v) => [v.invariant, v.depth])).toEqual([
       ['guest-monotonic', 16],
       ['pvti-consistent', 12],
@@ -126,7 +126,7 @@ describe('exploring on worker threads', () => {
     expect(compare(fastGrid(40), grid, 2, { maxDepth: 30 }, 20).truncatedBy).toBe('depth');
     const options = { scenario: 'pvclock-read', variant: 'host-bulk-copy' };
     const scenario = compare(resolveTarget(options).model, targetDescriptor(options), 2, {}, 300);
-    expect(scenario.stats.distinctStates).toBe(22964);
+    expect(scenario.stats.distinctStates).toBe(52814);
   });
 
   it('a model that never has a level worth the workers runs on the calling thread alone', () => {

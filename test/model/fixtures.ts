@@ -57,3 +57,12 @@ export function step(s: ClockState, cfg: ClockConfig, action: ClockAction): Cloc
   expect(s).toEqual(before);
   return next;
 }
+
+/**
+ * `s` with the causal lead of its instant taken away (model/causalTime.ts): the clocks as they
+ * stood at `s.now` before any action of the instant read them. A test that compares a clock
+ * before and after a step of the same instant reads both through this, since the step's own TSC
+ * read moves the next read a cycle on.
+ */
+export const atInstant = (s: ClockState): ClockState =>
+  s.tscLead === 0 ? s : { ...s, tscLead: 0 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../../../explorer/index.ts';
 import { runCheck } from '../../../check/runCheck.ts';
 import { pvclockReadCycles } from '../../../model/arith/index.ts';
+import { MAX_TSC_LEAD } from '../../../model/causalTime.ts';
 import { guestTsc } from '../../../model/clocks.ts';
 import type { ClockAction } from '../../../model/actions.ts';
 import type { ClockState } from '../../../model/state.ts';
@@ -18,32 +19,37 @@ describe('pvclock-read', () => {
   // readers step by step; settings `masterclock` give STABLE pages on synchronized TSCs (until the
   // host-writes part models the masterclock itself), `unsynced` pCPU0 1000 ppm fast, no STABLE.
   pinScenario('pvclock-read', [
-    ['host-bulk-copy', 22964, 20, { 'guest-monotonic': 16, 'pvti-consistent': 12 }],
-    ['host-odd-even', 18797, 24, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
-    ['reader-vdso-getcpu', 40964, 29, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['host-bulk-copy', 52814, 22, { 'guest-monotonic': 16, 'pvti-consistent': 12 }],
+    ['host-odd-even', 34927, 26, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['reader-vdso-getcpu', 101704, 37, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
     [
       'reader-vdso-getcpu-unsynced',
-      17029,
-      24,
+      54643,
+      33,
       { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
     ],
-    ['reader-vdso-vcpu0', 21773, 24, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
-    ['reader-kernel', 3558, 16, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['reader-vdso-vcpu0', 98200, 55, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['reader-kernel', 5034, 16, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
     [
       'reader-kernel-unsynced',
-      1376,
+      2349,
       10,
       { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
     ],
-    ['reader-vcpu0-stable', 23593, 24, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
-    ['reader-rdtscp', 29410, 24, { 'guest-monotonic': 15, 'pvti-consistent': 'holds' }],
+    ['reader-vcpu0-stable', 101569, 55, { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' }],
+    ['reader-rdtscp', 52444, 26, { 'guest-monotonic': 14, 'pvti-consistent': 'holds' }],
     [
       'reader-rdtscp-tsc-check',
-      35655,
-      27,
+      64399,
+      29,
       { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
     ],
-    ['reader-rdtscp-no-version-check', 24956, 24, { 'guest-monotonic': 15, 'pvti-consistent': 11 }],
+    [
+      'reader-rdtscp-no-version-check',
+      44419,
+      26,
+      { 'guest-monotonic': 'holds', 'pvti-consistent': 'holds' },
+    ],
   ]);
 
   it('with the cause switched off (hostWritesDuringRead=false) host-bulk-copy holds', () =>
@@ -64,10 +70,12 @@ describe('pvclock-read', () => {
       expect(last.tasks[0]!.lastRead.vcpu).toBe(1);
       expect(last.vcpus.every((p) => p.pvti.flags === PVCLOCK_TSC_STABLE_BIT)).toBe(true);
     }
-    // The shortest: only tsc_timestamp of vCPU0's copy visible (choice 1), read at TSC 1000.
+    // The shortest: only tsc_timestamp of vCPU0's copy visible (choice 1). The new stamp with the
+    // old system_time gives boot + (TSC - stamp): 2 ns, the two reading actions between the
+    // snapshot and the read's rdtsc (causal time), where either page gives about 1 µs more.
     const shortest = r.violations.find((x) => x.invariant === 'pvti-consistent')!;
     expect(shortest.trace.actions).toContainEqual({ kind: 'pvclockWrite', vcpu: 0, choice: 1 });
-    expect(shortest.trace.states.at(-1)!.tasks[0]!.lastRead.value).toBe(1_000_000_000n);
+    expect(shortest.trace.states.at(-1)!.tasks[0]!.lastRead.value).toBe(1_000_000_002n);
   });
 
   it('the page is STABLE exactly when the masterclock is in use: the unsynced reader variant has neither', () => {
@@ -85,12 +93,11 @@ describe('pvclock-read', () => {
 
 describe('pvclock-read: the v3.12–v4.4 vDSO reader and two migrations inside one read', () => {
   // Issue 13 expected this reader to hold at one migration per read and fail with two
-  // (vCPU0 → vCPU1 → vCPU0 inside one read). It holds with two and with three, in both settings.
+  // (vCPU0 → vCPU1 → vCPU0 inside one read). It holds with two, in both settings (and with three:
+  // 757,170 and 498,243 states, 25 s together, measured for the README and left out of the suite).
   it.each([
-    ['reader-vdso-getcpu', 2, 92192],
-    ['reader-vdso-getcpu-unsynced', 2, 44986],
-    ['reader-vdso-getcpu', 3, 149162],
-    ['reader-vdso-getcpu-unsynced', 3, 80211],
+    ['reader-vdso-getcpu', 2, 323262],
+    ['reader-vdso-getcpu-unsynced', 2, 196987],
   ] as const)('%s, migrations=%i: holds (%i states)', (variant, migrations, states) => {
     const r = runCheck(target('pvclock-read', variant, { migrations })).result;
     expect(r.complete).toBe(true);
@@ -125,7 +132,9 @@ describe('pvclock-read: the v3.12–v4.4 vDSO reader and two migrations inside o
     const r = beforeCheck.tasks[0]!.read;
     // getcpu said 0 both times; the TSC is vCPU1's (pCPU1, the slow one).
     expect([r.cpu, r.pageVcpu, beforeCheck.tasks[0]!.vcpu]).toEqual([0, 0, 0]);
-    expect(r.tsc).toBe(guestTsc(start, t.config, 1));
+    // vCPU1's TSC, a few cycles into the instant (causal time), still behind vCPU0's.
+    expect(r.tsc - guestTsc(start, t.config, 1)).toBeGreaterThanOrEqual(0n);
+    expect(r.tsc - guestTsc(start, t.config, 1)).toBeLessThan(BigInt(MAX_TSC_LEAD));
     expect(r.tsc).toBeLessThan(guestTsc(start, t.config, 0));
     // What the vDSO computed mixes the two clocks; without STABLE it is thrown away.
     expect(pvclockReadCycles(r.fields, r.tsc)).toBeLessThan(
@@ -133,9 +142,10 @@ describe('pvclock-read: the v3.12–v4.4 vDSO reader and two migrations inside o
     );
     const afterCheck = run(m, beforeCheck, [read('check')]);
     expect(afterCheck.tasks[0]!.read.step).toBe(6); // the syscall
+    // The syscall reads vCPU0's own clock, at the TSC its step reads.
     const done = run(m, afterCheck, [read('syscall')]);
     expect(done.tasks[0]!.lastRead.value).toBe(
-      pvclockReadCycles(start.vcpus[0]!.pvti, guestTsc(start, t.config, 0)),
+      pvclockReadCycles(start.vcpus[0]!.pvti, guestTsc(afterCheck, t.config, 0)),
     );
   });
 });
@@ -144,9 +154,10 @@ describe('pvclock-read: Lutomirski’s proposals, against the odd/even writer', 
   it('rdtscp alone: a TSC read before the host rewrote the page meets the page’s later stamp, and the delta wraps', () => {
     const v = explore(target('pvclock-read', 'reader-rdtscp').model).violations[0]!;
     expect(v.invariant).toBe('guest-monotonic');
-    expect(kindsOf(v.trace.actions).slice(0, 9)).toEqual([
+    // No time need pass: the update's snapshot follows the rdtscp, so its stamp is a cycle later
+    // than the TSC the reader holds (causal time), and tsc - tsc_timestamp wraps.
+    expect(kindsOf(v.trace.actions).slice(0, 8)).toEqual([
       'read:rdtscp',
-      'timeAdvance',
       // STABLE pages change only through a masterclock update.
       'masterclockUpdate',
       'pvclockWrite',
@@ -157,20 +168,5 @@ describe('pvclock-read: Lutomirski’s proposals, against the odd/even writer', 
       'read:version',
     ]);
     expect(v.message).toMatch(/after reading 92233720\d+ on vCPU0/);
-  });
-
-  it('no version check: the torn read it accepts rests on a guest TSC equal to the stamp the host took after it', () => {
-    const v = explore(
-      target('pvclock-read', 'reader-rdtscp-no-version-check').model,
-    ).violations.find((x) => x.invariant === 'guest-monotonic')!;
-    expect(v.message).toContain('time went backwards by 1000 ns');
-    const end = v.trace.states.at(-1)!.tasks[0]!;
-    expect(end.lastRead.torn).toBe(true);
-    // rdtscp read 1000 at t = 1000; the host's write, after it, stamped tsc_timestamp 1000 too:
-    // `tsc < tsc_timestamp` is false only because both TSC reads happened at one instant. The
-    // causal-time part of issue 13 makes the later read larger; this test then fails, and the
-    // verdict must come from elsewhere (Tosatti's masterclock stamp), or go.
-    expect(end.read.tsc).toBe(1000n);
-    expect(end.read.fields.tscTimestamp).toBe(1000n);
   });
 });

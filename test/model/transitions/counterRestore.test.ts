@@ -31,7 +31,14 @@ const restoring = (counterRestore: 'per-vcpu-absolute' | 'per-vm-offset', extra 
     ...extra,
   });
 const restore = (vcpu: number) => ({ kind: 'counterRestore', vcpu }) as const;
-const at = (s: ClockState, now: number) => produce(s, (d) => void (d.now = now));
+/** `s` at the later instant `now` (as timeAdvance: the TSCs have passed the causal lead since; the same instant keeps it). */
+const at = (s: ClockState, now: number) =>
+  now === s.now
+    ? s
+    : produce(s, (d) => {
+        d.now = now;
+        d.tscLead = 0;
+      });
 const counter = (s: ClockState, cfg: ClockConfig, vcpu: number) =>
   hostTscAt(cfg, s.vcpus[vcpu]!.pcpu, s.now) - s.vcpus[vcpu]!.voffset;
 

@@ -59,7 +59,14 @@ const reading = (extra: Parameters<typeof config>[0] = {}) =>
 const split = (extra: Parameters<typeof config>[0] = {}) =>
   reading({ ...extra, policies: { reader: 'split', ...extra.policies } });
 
-const at = (s: ClockState, now: number) => produce(s, (d) => void (d.now = now));
+/** `s` at the later instant `now` (as timeAdvance: the TSCs have passed the causal lead since; the same instant keeps it). */
+const at = (s: ClockState, now: number) =>
+  now === s.now
+    ? s
+    : produce(s, (d) => {
+        d.now = now;
+        d.tscLead = 0;
+      });
 
 /** Runs the four steps of a split read from `s`, each one enabled, returning every state. */
 function splitRead(s: ClockState, cfg: ClockConfig, task = 0): ClockState[] {
@@ -272,8 +279,9 @@ describe('guestRead: each step', () => {
     expect(retry.tasks[0]!.lastRead).toEqual(s.tasks[0]!.lastRead);
     expect(enabled(retry, cfg, 'guestRead')).toEqual([read('version')]);
     // The retry reads the new page; it is still the same read, so its floor is the one at its start.
+    // Its rdtsc follows the first try's, so it reads a cycle (1 ns) more (causal time).
     const done = splitRead(retry, cfg).at(-1)!;
-    expect(done.tasks[0]!.lastRead).toEqual(record(1_000_001_500n, { floorAtStart: 777n }));
+    expect(done.tasks[0]!.lastRead).toEqual(record(1_000_001_501n, { floorAtStart: 777n }));
   });
 
   it('whole: reads the page and the TSC at once', () => {
@@ -450,9 +458,10 @@ describe('guestRead: against a host write in steps', () => {
     });
     const t = step(f, cfg, read('tsc'));
     const done = step(t, cfg, read('check'));
-    // New tsc_timestamp with the old system_time: 1e9 + (1000 - 1000), where either page gives
-    // 1e9 + 1000 at TSC 1000: a mixed value.
-    expect(done.tasks[0]!.lastRead).toEqual(record(BOOT, { vcpu: 1, torn: true }));
+    // The read's rdtsc follows the write that took the stamp at TSC 1000, so it reads 1001 (causal
+    // time). New tsc_timestamp with the old system_time: 1e9 + (1001 - 1000), where either page
+    // gives 1e9 + 1001: a mixed value.
+    expect(done.tasks[0]!.lastRead).toEqual(record(BOOT + 1n, { vcpu: 1, torn: true }));
     // Done, the read forgets what it overlapped.
     expect(done.tasks[0]!.read).toMatchObject({
       torn: false,
@@ -481,8 +490,9 @@ describe('guestRead: against a host write in steps', () => {
       policies: { ...split.policies, reader: POLICY_LIBRARY.reader['one-step'] },
     };
     const stamp = step(step(at(state(cfg), 1000), cfg, WRITE), cfg, { ...WRITE, choice: 0b00001 });
+    // The read's TSC is 1001, a cycle after the stamp (causal time): a mixed value, 1e9 + 1.
     expect(step(stamp, cfg, read('whole')).tasks[0]!.lastRead).toEqual(
-      record(BOOT, { vcpu: 1, torn: true }),
+      record(BOOT + 1n, { vcpu: 1, torn: true }),
     );
     const old = { ...PAGE_AT_1000, tscToSystemMul: 123, tscShift: 0 };
     const s0 = produce(at(state(cfg), 1000), (d) => void (d.vcpus[0]!.pvti = old));

@@ -215,7 +215,7 @@ describe('hostTimekeepingUpdate', () => {
 
     it('applies the NTP change at the next tick, once a whole interval has passed', () => {
       const first = step(s, cfg, UPDATE);
-      const next = step({ ...first, now: 2_000 }, cfg, UPDATE);
+      const next = step({ ...first, now: 2_000, tscLead: 0 }, cfg, UPDATE);
       // 1000 cycles accumulated (1000 ns), nothing left over, so the offset is 0 and xtime_nsec
       // does not move: mult 2^23 + 8.
       expect(next.host.mono).toEqual({

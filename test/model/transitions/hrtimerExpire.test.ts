@@ -18,6 +18,7 @@ import type { Draft } from 'immer';
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import type { ClockState } from '../../../model/state.ts';
+import { monoNow } from '../../../model/clocks.ts';
 import { config, enabled, state, step } from '../fixtures.ts';
 
 const BOOT = 1_000_000_000n;
@@ -44,7 +45,14 @@ function ntpApplied(d: Draft<ClockState>, at: number, adj: number): void {
   d.host.mono = { ...d.host.raw, mult: MULT_1GHZ + adj };
 }
 
-const at = (s: ClockState, now: number) => produce(s, (d) => void (d.now = now));
+/** `s` at the later instant `now` (as timeAdvance: the TSCs have passed the causal lead since; the same instant keeps it). */
+const at = (s: ClockState, now: number) =>
+  now === s.now
+    ? s
+    : produce(s, (d) => {
+        d.now = now;
+        d.tscLead = 0;
+      });
 
 describe('hrtimerExpire: when it is enabled', () => {
   const cfg = expiring();
@@ -161,10 +169,10 @@ describe('hrtimerExpire: its effect', () => {
       ...s.vcpus[0]!.timer,
       hrtimer: { ...s.vcpus[0]!.timer.hrtimer, queuedMono: 1_000_004_097n },
     });
-    expect(enabled(remapped, cfg, 'hrtimerExpire')).toEqual([]);
-
-    // At t = 4096 MONOTONIC reads boot + 4097 and RAW boot + 4096: the callback runs.
-    const fired = step(at(remapped, 4096), cfg, EXPIRE);
+    // The expiry read both clocks; the next read of this instant is a cycle (1 ns) later (causal
+    // time): MONOTONIC boot + 4097, RAW boot + 4096, both due, so the callback runs at once.
+    expect(monoNow(remapped, cfg)).toBe(BOOT + 4097n);
+    const fired = step(remapped, cfg, EXPIRE);
     expect(fired.vcpus[0]!.timer.pending).toBe(true);
     expect(fired.vcpus[0]!.timer.hrtimer.armed).toBe(false);
   });

@@ -48,7 +48,14 @@ export function migrating(
   });
 }
 
-export const at = (s: ClockState, now: number): ClockState => produce(s, (d) => void (d.now = now));
+/** `s` at the later instant `now` (as timeAdvance: the TSCs have passed the causal lead since; the same instant keeps it). */
+export const at = (s: ClockState, now: number): ClockState =>
+  now === s.now
+    ? s
+    : produce(s, (d) => {
+        d.now = now;
+        d.tscLead = 0;
+      });
 
 /** Takes each action in turn from `s`, with time set to `now` before each (checked by step). */
 export function run(

@@ -27,7 +27,14 @@ import { config, enabled, GHZ, state, step } from '../fixtures.ts';
 
 const BOOT = 1_000_000_000n;
 const update = (trigger: MasterclockTrigger) => ({ kind: 'masterclockUpdate', trigger }) as const;
-const at = (s: ClockState, now: number) => produce(s, (d) => void (d.now = now));
+/** `s` at the later instant `now` (as timeAdvance: the TSCs have passed the causal lead since; the same instant keeps it). */
+const at = (s: ClockState, now: number) =>
+  now === s.now
+    ? s
+    : produce(s, (d) => {
+        d.now = now;
+        d.tscLead = 0;
+      });
 
 const triggered = (extra: Parameters<typeof config>[0] = {}) =>
   config({
@@ -114,7 +121,8 @@ describe('masterclockUpdate: its effect', () => {
     const next = step(s, cfg, update('xen-shared-info'));
     expect(next.vcpus.map((v) => v.clockUpdateRequested)).toEqual([true, true, true]);
     expect(next.vcpus.map((v) => v.pvti)).toEqual(s.vcpus.map((v) => v.pvti));
-    expect({ ...next, kvm: s.kvm, vcpus: s.vcpus }).toEqual(s);
+    // The update read the TSC (the snapshot), so the next TSC read of this instant is one later.
+    expect({ ...next, kvm: s.kvm, vcpus: s.vcpus }).toEqual({ ...s, tscLead: 1 });
   });
 
   it('the requested rewrites anchor every page at the snapshot, even when written later', () => {

@@ -16,7 +16,7 @@ import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { monoNow, rawNow } from '../../../model/clocks.ts';
 import type { ClockState } from '../../../model/state.ts';
-import { config, enabled, GHZ, state, step } from '../fixtures.ts';
+import { atInstant, config, enabled, GHZ, state, step } from '../fixtures.ts';
 
 const BOOT = 1_000_000_000n;
 const MULT_1GHZ = 2 ** 23;
@@ -113,7 +113,7 @@ describe('nohzIdleExit: its effect', () => {
       rawAfter: BOOT + 5500n,
     });
     // 2048 * 1000 ns after the change, MONOTONIC has gained exactly 1000 ns on RAW.
-    const later = produce(next, (d) => void (d.now = 5500 + 2048 * 1000));
+    const later = atInstant(produce(next, (d) => void (d.now = 5500 + 2048 * 1000)));
     expect(rawNow(later, cfg)).toBe(BOOT + 2_053_500n);
     expect(monoNow(later, cfg)).toBe(BOOT + 2_054_500n);
   });

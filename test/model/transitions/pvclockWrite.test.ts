@@ -218,8 +218,10 @@ describe('pvclockWrite: bulk-copy (version += 2, then one weakly ordered copy)',
         .slice(0, 2)
         .map((p) => p.vcpus[0]!.lastClockStep),
     ).toEqual([0n, 0n]);
-    // Old page (mul 123, shift 0) at TSC 1_001_000: 1e9 + floor(1_001_000 * 123 / 2^32) = 1e9 + 0.
-    expect(pages()[2]!.vcpus[0]!.lastClockStep).toBe(1_001_000n);
+    // The last step reads the TSC a cycle after the first step took the stamp (causal time), at
+    // 1_001_001: the new page gives 1e9 + 1_001_000 + 1, the old one (mul 123, shift 0)
+    // 1e9 + floor(1_001_001 * 123 / 2^32) = 1e9 + 0.
+    expect(pages()[2]!.vcpus[0]!.lastClockStep).toBe(1_001_001n);
   });
 
   it('lets a read start at every step (the version is always even)', () => {
@@ -351,8 +353,9 @@ describe('pvclockWrite: kvm_guest_time_update’s TSC catch-up (tsc_catchup)', (
   it('raises the offset to the elapsed-time TSC and anchors the page there', () => {
     const next = step(behind(true), cfg, { kind: 'pvclockWrite', vcpu: 0 });
     expect(next.vcpus[0]!.tscOffset).toBe(5000n);
-    expect(guestTsc(next, cfg, 0)).toBe(6000n);
+    // Anchored at the TSC the write read; the next read of this instant is a cycle later.
     expect(next.vcpus[0]!.pvti.tscTimestamp).toBe(6000n);
+    expect(guestTsc(next, cfg, 0)).toBe(6001n);
     // The page still reads the kvmclock base: the TSC jumped, kvmclock did not.
     expect(next.vcpus[0]!.lastClockStep).toBe(0n);
   });

@@ -73,7 +73,8 @@ describe('timerInject: its effect', () => {
       deliveredAt: 3000,
     });
     expect(next.vcpus[0]).toEqual(pending.vcpus[0]);
-    expect({ ...next, vcpus: [] }).toEqual({ ...pending, vcpus: [] });
+    // Delivery read the guest TSC: the next read of this instant is a cycle later (causal time).
+    expect({ ...next, vcpus: [] }).toEqual({ ...pending, vcpus: [], tscLead: 1 });
     expect(enabled(next, cfg, 'timerInject')).toEqual([INJECT0]);
   });
 

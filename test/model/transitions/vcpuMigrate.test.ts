@@ -16,14 +16,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { u64 } from '../../../model/arith/index.ts';
-import { guestTsc } from '../../../model/clocks.ts';
-import type { PcpuConfig } from '../../../model/config.ts';
+import { guestTsc, guestTscAt } from '../../../model/clocks.ts';
+import type { ClockConfig, PcpuConfig } from '../../../model/config.ts';
+import type { ClockState } from '../../../model/state.ts';
 import { config, enabled, GHZ, state, step } from '../fixtures.ts';
 
 const migrating = (pcpus: PcpuConfig[], extra: Parameters<typeof config>[0] = {}) =>
   config({ pcpus, transitions: ['vcpuMigrate'], limits: { vcpuMigrations: 1 }, ...extra });
 
 const synced: PcpuConfig = { tscHz: GHZ, tscOffset: 0n };
+
+/**
+ * vCPU0's guest TSC at the instant of `s`, on its pCPU now. The migration itself read the TSC, so
+ * the next read of the same instant reads a cycle more (causal time): a test below checks that.
+ */
+const tscOfInstant = (s: ClockState, cfg: ClockConfig): bigint =>
+  guestTscAt(cfg, s.vcpus[0]!, 0, s.now);
 
 describe('vcpuMigrate', () => {
   it('offers each vCPU every pCPU but its own', () => {
@@ -77,7 +85,9 @@ describe('vcpuMigrate', () => {
     expect(guestTsc(s, cfg, 0)).toBe(3000n);
     const next = step(s, cfg, { kind: 'vcpuMigrate', vcpu: 0, to: 1 });
     expect(next.vcpus[0]!.tscOffset).toBe(1000n);
-    expect(guestTsc(next, cfg, 0)).toBe(3000n);
+    expect(tscOfInstant(next, cfg)).toBe(3000n);
+    // The next read on the new pCPU follows the migration's reads: strictly more.
+    expect(guestTsc(next, cfg, 0)).toBe(3001n);
   });
 
   it('leaves the offset alone when the new pCPU is ahead: the guest TSC jumps forward unnoticed', () => {
@@ -92,7 +102,7 @@ describe('vcpuMigrate', () => {
       { kind: 'vcpuMigrate', vcpu: 0, to: 1 },
     );
     expect(next.vcpus[0]!.tscOffset).toBe(0n);
-    expect(guestTsc(next, cfg, 0)).toBe(3000n);
+    expect(tscOfInstant(next, cfg)).toBe(3000n);
   });
 
   it('leaves the offset alone when the new pCPU runs faster (ahead since time 0)', () => {
@@ -104,7 +114,7 @@ describe('vcpuMigrate', () => {
       { kind: 'vcpuMigrate', vcpu: 0, to: 1 },
     );
     expect(next.vcpus[0]!.tscOffset).toBe(0n);
-    expect(guestTsc(next, cfg, 0)).toBe(1500n);
+    expect(tscOfInstant(next, cfg)).toBe(1500n);
   });
 
   it('recomputes a programmed deadline’s real instant for the new pCPU’s rate, leaving the hrtimer as it was', () => {
@@ -190,7 +200,7 @@ describe('vcpuMigrate', () => {
       cfg,
       { kind: 'vcpuMigrate', vcpu: 0, to: 1 },
     );
-    expect(guestTsc(next, cfg, 0)).toBe(2000n);
+    expect(tscOfInstant(next, cfg)).toBe(2000n);
     expect(next.vcpus[0]!.tscOffset).toBe(u64(-1000n));
     expect(next.vcpus[0]!.tscCatchup).toBe(true);
   });
@@ -226,7 +236,7 @@ describe('vcpuMigrate', () => {
     const s = state(cfg, (d) => void (d.now = 1_000_000_000));
     expect(guestTsc(s, cfg, 0)).toBe(2_000_000_799n);
     const next = step(s, cfg, { kind: 'vcpuMigrate', vcpu: 0, to: 1 });
-    expect(guestTsc(next, cfg, 0)).toBe(2_000_000_799n);
+    expect(tscOfInstant(next, cfg)).toBe(2_000_000_799n);
     // scale(2.5e9) = 1999999999: the offset is the difference in guest cycles.
     expect(next.vcpus[0]!.tscOffset).toBe(800n);
   });
@@ -245,7 +255,7 @@ describe('vcpuMigrate', () => {
       { kind: 'vcpuMigrate', vcpu: 0, to: 1 },
     );
     expect(next.vcpus[0]!.tscOffset).toBe(1000n);
-    expect(guestTsc(next, cfg, 0)).toBe(3000n);
+    expect(tscOfInstant(next, cfg)).toBe(3000n);
     expect(next.kvm.tscSync.unstable).toBe(false);
     expect(next.vcpus[0]!.tscCatchup).toBe(false);
   });

@@ -49,7 +49,8 @@ describe('vcpuResume', () => {
     expect(enabled(resumed, cfg, 'pvclockWrite')).toEqual([{ kind: 'pvclockWrite', vcpu: 0 }]);
     const written = step(resumed, cfg, { kind: 'pvclockWrite', vcpu: 0 });
     // kvmclock continues as if the VM had never stopped (realtime restore, no skew).
-    expect(kvmclockOn(written, cfg, 0)).toBe(BOOT + BigInt(T2));
+    // Read by the next action: as many cycles (1 GHz: ns) into the instant as reads came before.
+    expect(kvmclockOn(written, cfg, 0)).toBe(BOOT + BigInt(T2) + BigInt(written.tscLead));
     expect(enabled(written, cfg, 'guestRead')).toEqual([
       { kind: 'guestRead', task: 0, step: 'whole' },
     ]);
@@ -64,6 +65,8 @@ describe('vcpuResume', () => {
       [T2, resume(0)],
       [T2, { kind: 'pvclockWrite', vcpu: 0 }],
     );
-    expect(kvmclockOn(early, cfg, 0)).toBe(1_000_000n); // 1 ms since the destination VM's creation
+    // 1 ms since the destination VM's creation, read as many cycles (ns) into the instant as
+    // reads came before it.
+    expect(kvmclockOn(early, cfg, 0)).toBe(1_000_000n + BigInt(early.tscLead));
   });
 });
